@@ -1,0 +1,44 @@
+/**
+ * The error kinds of the fetcher (ARCHITECTURE §5). Callers catch them to decide what happens
+ * next: retry later, stop using a credential, or skip one record. `app.ts` maps them to HTTP.
+ */
+
+/** Worth trying again later: 429, 5xx, network failures, timeouts. */
+export class RetriableError extends Error {
+  readonly status?: number;
+  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "RetriableError";
+    this.status = options?.status;
+  }
+}
+
+/** The credential cannot work until someone acts: bad key, revoked grant, retired API. */
+export class FatalCredentialError extends Error {
+  readonly status?: number;
+  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "FatalCredentialError";
+    this.status = options?.status;
+  }
+}
+
+/** One site, window or payload is unusable; the rest of the run goes on. */
+export class BadRecordError extends Error {
+  readonly status?: number;
+  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "BadRecordError";
+    this.status = options?.status;
+  }
+}
+
+/** A caller of the function's HTTP API sent something wrong; `status` is what it receives. */
+export class RequestError extends Error {
+  readonly status: 400 | 401 | 403 | 404 | 405 | 415;
+  constructor(status: RequestError["status"], message: string) {
+    super(message);
+    this.name = "RequestError";
+    this.status = status;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The one way the fetchers talk to vendors: a timeout per attempt, retries with exponential
+ * backoff and full jitter for retriable failures, `Retry-After` honoured, per-minute pacing, and
+ * every failure classified into the three error kinds of `errors.ts`.
+ */
+import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.ts";
+import type { MinutePacer } from "./pacer.ts";
+
+export interface HttpRequest {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** How the request is described in errors and logs: never the URL, which may carry secrets. */
+  label: string;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface HttpOptions {
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  pacer?: MinutePacer;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A Retry-After longer than this is not waited for in this run. */
+  maxRetryAfterMs?: number;
+  onAttempt?: () => void;
+  /** Vendor wording for statuses that disable a credential (e.g. SolarEdge's V1 retirement). */
+  fatalMessage?: (status: number, label: string) => string | undefined;
+}
+
+const RETRIABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+const FATAL = new Set([401, 403, 410]);
+
+export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}) {
+  const o = withDefaults(options);
+  let lastError: RetriableError | undefined;
+  for (let attempt = 0; attempt <= o.retries; attempt++) {
+    if (attempt > 0) await o.sleep(backoff(attempt, o, lastError));
+    if (o.signal?.aborted) {
+      throw new RetriableError(`Cannot call ${req.label}: the run was stopped`);
+    }
+    await o.pacer?.take();
+    o.onAttempt?.();
+    const result = await attemptOnce(req, o).catch((error: unknown) => {
+      if (error instanceof RetriableError) return error;
+      throw error;
+    });
+    if (!(result instanceof RetriableError)) return result;
+    lastError = result;
+    const wait = (result as RetryHint).retryAfterMs;
+    if (wait !== undefined) {
+      o.pacer?.holdFor(wait);
+      if (wait > o.maxRetryAfterMs) break;
+    }
+  }
+  throw lastError ?? new RetriableError(`Cannot call ${req.label}: no attempt was made`);
+}
+
+type RetryHint = RetriableError & { retryAfterMs?: number };
+
+async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<HttpResult> {
+  const timeout = AbortSignal.timeout(o.timeoutMs);
+  const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
+  let response: Response;
+  let text: string;
+  try {
+    response = await o.fetch(req.url, {
+      method: req.method ?? "GET",
+      headers: req.headers,
+      body: req.body,
+      signal,
+    });
+    text = await response.text();
+  } catch (cause) {
+    const what = timeout.aborted ? `timed out after ${o.timeoutMs} ms` : "network error";
+    throw new RetriableError(`Cannot call ${req.label}: ${what}`, { cause: redactCause(cause) });
+  }
+  o.pacer?.observe(response.headers);
+  const status = response.status;
+  if (status >= 200 && status < 300) return { status, headers: response.headers, text };
+  if (RETRIABLE.has(status)) {
+    const error: RetryHint = new RetriableError(
+      `Cannot call ${req.label}: received HTTP ${status}`,
+      { status },
+    );
+    error.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), o.now());
+    throw error;
+  }
+  if (FATAL.has(status)) {
+    const message = o.fatalMessage(status, req.label) ??
+      `Cannot call ${req.label}: received HTTP ${status}`;
+    throw new FatalCredentialError(message, { status });
+  }
+  throw new BadRecordError(`Cannot call ${req.label}: received HTTP ${status}`, { status });
+}
+
+function backoff(attempt: number, o: Required<HttpOptions>, last?: RetryHint): number {
+  if (last?.retryAfterMs !== undefined) return Math.min(last.retryAfterMs, o.maxRetryAfterMs);
+  const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(o.random() * ceiling);
+}
+
+/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/** Network errors can quote the URL; keep only the kind of failure. */
+function redactCause(cause: unknown): string {
+  return cause instanceof Error ? cause.name : "unknown";
+}
+
+function withDefaults(options: HttpOptions): Required<HttpOptions> {
+  return {
+    fetch: options.fetch ?? fetch,
+    sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    pacer: options.pacer as MinutePacer,
+    signal: options.signal as AbortSignal,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retries: options.retries ?? 4,
+    baseDelayMs: options.baseDelayMs ?? 1_000,
+    maxDelayMs: options.maxDelayMs ?? 30_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
+    onAttempt: options.onAttempt ?? (() => {}),
+    fatalMessage: options.fatalMessage ?? (() => undefined),
+  };
+}

@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { fetchWithRetry, parseRetryAfter } from "./http.ts";
+import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.ts";
+import { MinutePacer } from "./pacer.ts";
+
+function scripted(responses: Array<Response | Error>) {
+  const calls: string[] = [];
+  const fetchFn = ((url: string) => {
+    calls.push(url);
+    const next = responses.shift();
+    if (!next) throw new Error("no more responses");
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+  }) as unknown as typeof fetch;
+  return { fetchFn, calls };
+}
+
+function fakeClock() {
+  let now = 0;
+  const sleeps: number[] = [];
+  return {
+    now: () => now,
+    sleep: (ms: number) => {
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+    sleeps,
+  };
+}
+
+const req = { url: "https://vendor.test/sites?api_key=SECRET123", label: "Vendor /sites" };
+
+Deno.test("fetchWithRetry retries 5xx with exponential backoff and full jitter", async () => {
+  const { fetchFn, calls } = scripted([
+    new Response("down", { status: 503 }),
+    new Response("down", { status: 502 }),
+    new Response("{}", { status: 200 }),
+  ]);
+  const c = fakeClock();
+  const result = await fetchWithRetry(req, {
+    fetch: fetchFn,
+    sleep: c.sleep,
+    now: c.now,
+    random: () => 0.5,
+    baseDelayMs: 1000,
+  });
+  assert.equal(result.status, 200);
+  assert.equal(calls.length, 3);
+  assert.deepEqual(c.sleeps, [500, 1000]);
+});
+
+Deno.test("fetchWithRetry waits exactly Retry-After on a 429", async () => {
+  const { fetchFn } = scripted([
+    new Response("", { status: 429, headers: { "retry-after": "7" } }),
+    new Response("ok", { status: 200 }),
+  ]);
+  const c = fakeClock();
+  const pacer = new MinutePacer({ now: c.now, sleep: c.sleep });
+  await fetchWithRetry(req, { fetch: fetchFn, sleep: c.sleep, now: c.now, pacer });
+  assert.equal(c.sleeps.reduce((a, b) => a + b, 0) >= 7000, true);
+  assert.equal(c.sleeps[0], 7000);
+});
+
+Deno.test("fetchWithRetry gives up after the retry budget with a retriable error", async () => {
+  const { fetchFn, calls } = scripted(
+    Array.from({ length: 3 }, () => new Response("", { status: 500 })),
+  );
+  const c = fakeClock();
+  await assert.rejects(
+    fetchWithRetry(req, { fetch: fetchFn, sleep: c.sleep, now: c.now, retries: 2 }),
+    (e: unknown) =>
+      e instanceof RetriableError && /Vendor \/sites: received HTTP 500/.test(e.message),
+  );
+  assert.equal(calls.length, 3);
+});
+
+Deno.test("fetchWithRetry does not wait out a Retry-After longer than the cap", async () => {
+  const { fetchFn, calls } = scripted([
+    new Response("", { status: 429, headers: { "retry-after": "3600" } }),
+  ]);
+  const c = fakeClock();
+  await assert.rejects(
+    fetchWithRetry(req, { fetch: fetchFn, sleep: c.sleep, now: c.now }),
+    RetriableError,
+  );
+  assert.equal(calls.length, 1);
+  assert.deepEqual(c.sleeps, []);
+});
+
+Deno.test("fetchWithRetry classifies 401 as fatal for the credential without retrying", async () => {
+  const { fetchFn, calls } = scripted([new Response("{}", { status: 401 })]);
+  await assert.rejects(
+    fetchWithRetry(req, {
+      fetch: fetchFn,
+      fatalMessage: (s) => (s === 401 ? "Key rejected: use a V2 key" : undefined),
+    }),
+    (e: unknown) => e instanceof FatalCredentialError && e.message === "Key rejected: use a V2 key",
+  );
+  assert.equal(calls.length, 1);
+});
+
+Deno.test("fetchWithRetry treats other 4xx as a bad record", async () => {
+  const { fetchFn } = scripted([new Response("bad", { status: 400 })]);
+  await assert.rejects(fetchWithRetry(req, { fetch: fetchFn }), BadRecordError);
+});
+
+Deno.test("fetchWithRetry retries network errors and never quotes the URL", async () => {
+  const { fetchFn } = scripted([
+    new TypeError("connect failed https://vendor.test/sites?api_key=SECRET123"),
+    new TypeError("connect failed https://vendor.test/sites?api_key=SECRET123"),
+  ]);
+  const c = fakeClock();
+  await assert.rejects(
+    fetchWithRetry(req, { fetch: fetchFn, sleep: c.sleep, now: c.now, retries: 1 }),
+    (e: unknown) =>
+      e instanceof RetriableError && !JSON.stringify([e.message, e.cause]).includes("SECRET123"),
+  );
+});
+
+Deno.test("fetchWithRetry times out a hanging vendor", async () => {
+  const hanging =
+    ((_u: string, init: RequestInit) =>
+      new Promise((_, reject) =>
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason))
+      )) as unknown as typeof fetch;
+  await assert.rejects(
+    fetchWithRetry(req, { fetch: hanging, timeoutMs: 20, retries: 0 }),
+    /timed out after 20 ms/,
+  );
+});
+
+Deno.test("parseRetryAfter reads seconds and HTTP dates", () => {
+  assert.equal(parseRetryAfter("12", 0), 12_000);
+  assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:30 GMT", 10_000), 20_000);
+  assert.equal(parseRetryAfter(null, 0), undefined);
+  assert.equal(parseRetryAfter("soon", 0), undefined);
+});

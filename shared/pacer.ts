@@ -1,0 +1,62 @@
+/**
+ * Keeps one credential under a vendor's per-minute limit. The limit is learnt from the
+ * `x-ratelimit-*-minute` headers SolarEdge V2 sends (vendors.md §1.8) or taken from the adapter's
+ * spec, and calls wait their turn instead of earning a 429.
+ */
+const MINUTE = 60_000;
+
+export interface PacerOptions {
+  perMinute?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class MinutePacer {
+  #limit: number | undefined;
+  #calls: number[] = [];
+  #exhaustedUntil = 0;
+  #now: () => number;
+  #sleep: (ms: number) => Promise<void>;
+
+  constructor(options: PacerOptions = {}) {
+    this.#limit = options.perMinute;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Waits until one more call fits in the last minute, then counts it. */
+  async take(): Promise<number> {
+    let waited = 0;
+    for (;;) {
+      const now = this.#now();
+      this.#calls = this.#calls.filter((t) => t > now - MINUTE);
+      const full = this.#limit !== undefined && this.#calls.length >= this.#limit;
+      const wait = Math.max(
+        this.#exhaustedUntil - now,
+        full ? this.#calls[0] + MINUTE - now : 0,
+      );
+      if (wait <= 0) {
+        this.#calls.push(now);
+        return waited;
+      }
+      waited += wait;
+      await this.#sleep(wait);
+    }
+  }
+
+  /** Learns from the vendor's headers; a remaining count of 0 holds calls for the window. */
+  observe(headers: Headers): void {
+    const limit = Number(headers.get("x-ratelimit-limit-minute"));
+    if (Number.isFinite(limit) && limit > 0) this.#limit = limit;
+    const remaining = headers.get("x-ratelimit-remaining-minute");
+    if (remaining !== null && Number(remaining) <= 0) {
+      const oldest = this.#calls[0] ?? this.#now();
+      this.#exhaustedUntil = Math.max(this.#exhaustedUntil, oldest + MINUTE);
+    }
+  }
+
+  /** After a 429 nothing is sent until the vendor's Retry-After has passed. */
+  holdFor(ms: number): void {
+    this.#exhaustedUntil = Math.max(this.#exhaustedUntil, this.#now() + ms);
+  }
+}

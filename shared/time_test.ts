@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { formatInZone, isTimeZone, offsetMinutes } from "./time.ts";
+
+Deno.test("formatInZone renders local time with the offset in force at that instant", () => {
+  assert.equal(
+    formatInZone(new Date("2026-03-29T00:30:00Z"), "Europe/Berlin"),
+    "2026-03-29T01:30:00+01:00",
+  );
+  assert.equal(
+    formatInZone(new Date("2026-03-29T01:30:00Z"), "Europe/Berlin"),
+    "2026-03-29T03:30:00+02:00",
+  );
+  assert.equal(
+    formatInZone(new Date("2026-11-01T05:30:00Z"), "America/New_York"),
+    "2026-11-01T01:30:00-04:00",
+  );
+  assert.equal(
+    formatInZone(new Date("2026-11-01T06:30:00Z"), "America/New_York"),
+    "2026-11-01T01:30:00-05:00",
+  );
+  assert.equal(
+    formatInZone(new Date("2026-06-01T00:00:00Z"), "Asia/Kathmandu"),
+    "2026-06-01T05:45:00+05:45",
+  );
+  assert.equal(formatInZone(new Date("2026-06-01T00:00:00Z"), "UTC"), "2026-06-01T00:00:00+00:00");
+});
+
+Deno.test("offsetMinutes is negative west of Greenwich", () => {
+  assert.equal(offsetMinutes(new Date("2026-01-15T12:00:00Z"), "America/Los_Angeles"), -480);
+  assert.equal(offsetMinutes(new Date("2026-01-15T12:00:00Z"), "Australia/Sydney"), 660);
+});
+
+Deno.test("isTimeZone tells IANA zones from garbage", () => {
+  assert.equal(isTimeZone("Europe/Lisbon"), true);
+  assert.equal(isTimeZone("Mars/Olympus"), false);
+});
