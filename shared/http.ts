@@ -13,6 +13,8 @@ export interface HttpRequest {
   body?: string;
   /** How the request is described in errors and logs: never the URL, which may carry secrets. */
   label: string;
+  /** Statuses that disable the credential; per-site calls may narrow it (403 = that site only). */
+  fatalStatuses?: readonly number[];
 }
 
 export interface HttpResult {
@@ -40,7 +42,7 @@ export interface HttpOptions {
 }
 
 const RETRIABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
-const FATAL = new Set([401, 403, 410]);
+const FATAL = [401, 403, 410];
 
 export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}) {
   const o = withDefaults(options);
@@ -97,7 +99,7 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
     error.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), o.now());
     throw error;
   }
-  if (FATAL.has(status)) {
+  if ((req.fatalStatuses ?? FATAL).includes(status)) {
     const message = o.fatalMessage(status, req.label) ??
       `Cannot call ${req.label}: received HTTP ${status}`;
     throw new FatalCredentialError(message, { status });

@@ -57,3 +57,13 @@ export function formatInZone(date: Date, timeZone: string): string {
   const mm = String(abs % 60).padStart(2, "0");
   return `${local.toISOString().slice(0, 19)}${sign}${hh}:${mm}`;
 }
+
+/** The UTC instant of a zone-local wall-clock time without offset (`2026-03-29T03:15:00`). */
+export function zonedToUtc(local: string, timeZone: string): Date {
+  const naive = Date.parse(`${local.slice(0, 19)}Z`);
+  if (Number.isNaN(naive)) throw new RangeError(`Cannot read local time: ${local}`);
+  // Two passes settle the offset for times next to a DST change.
+  let guess = naive - offsetMinutes(new Date(naive), timeZone) * 60000;
+  guess = naive - offsetMinutes(new Date(guess), timeZone) * 60000;
+  return new Date(guess);
+}

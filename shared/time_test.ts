@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatInZone, isTimeZone, offsetMinutes } from "./time.ts";
+import { formatInZone, isTimeZone, offsetMinutes, zonedToUtc } from "./time.ts";
 
 Deno.test("formatInZone renders local time with the offset in force at that instant", () => {
   assert.equal(
@@ -33,4 +33,20 @@ Deno.test("offsetMinutes is negative west of Greenwich", () => {
 Deno.test("isTimeZone tells IANA zones from garbage", () => {
   assert.equal(isTimeZone("Europe/Lisbon"), true);
   assert.equal(isTimeZone("Mars/Olympus"), false);
+});
+
+Deno.test("zonedToUtc reads naive local times in the zone, DST included", () => {
+  assert.equal(
+    zonedToUtc("2026-03-29T01:30:00", "Europe/Berlin").toISOString(),
+    "2026-03-29T00:30:00.000Z",
+  );
+  assert.equal(
+    zonedToUtc("2026-03-29T03:30:00", "Europe/Berlin").toISOString(),
+    "2026-03-29T01:30:00.000Z",
+  );
+  assert.equal(
+    zonedToUtc("2026-07-01T12:00:00", "America/Denver").toISOString(),
+    "2026-07-01T18:00:00.000Z",
+  );
+  assert.throws(() => zonedToUtc("yesterday", "UTC"), /Cannot read local time/);
 });

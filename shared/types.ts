@@ -66,6 +66,8 @@ export interface Adapter<S = unknown> {
   parseSecret(document: unknown): { secret: S; sensitive: string[] };
   /** Extra request headers that carry the credential (never recorded). */
   authHeaders(secret: S): Record<string, string>;
+  /** Vendor wording for a status that disables the credential, for the operator. */
+  describeFatal?(status: number): string | undefined;
   fetchSitesList(ctx: AdapterContext<S>): Promise<VendorSite[]>;
   fetchSiteData(
     ctx: AdapterContext<S>,

@@ -1,0 +1,116 @@
+/**
+ * The HTTP face of a vendor function (Hono): `POST /<vendor>/run` starts a sync and answers 202 at
+ * once, because pg_net drops slow requests and Edge wall-clock limits apply; the work continues in
+ * `EdgeRuntime.waitUntil` where the runtime has it. Errors become HTTP responses only in `onError`.
+ */
+import { Hono } from "hono";
+import type { Config } from "./config.ts";
+import { ConfigError } from "./config.ts";
+import { RequestError } from "./errors.ts";
+import { parseRunRequest } from "./run_request.ts";
+import { runSync } from "./runner.ts";
+import type { FetcherRuntime } from "./runtime.ts";
+import { readOnlyStore } from "./store.ts";
+import type { Adapter } from "./types.ts";
+
+declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
+
+export interface AppOptions {
+  /** Background work; defaults to EdgeRuntime.waitUntil, or a floating promise elsewhere. */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  now?: () => Date;
+  /** Seconds a run may start new sites for; Supabase's free plan stops a worker at 150 s. */
+  runBudgetSeconds?: number;
+}
+
+export function createFetcherApp<S>(
+  adapter: Adapter<S>,
+  config: Config,
+  runtime: () => FetcherRuntime,
+  options: AppOptions = {},
+) {
+  const source = adapter.spec.source;
+  const now = options.now ?? (() => new Date());
+  const waitUntil = options.waitUntil ?? defaultWaitUntil;
+  const app = new Hono().basePath(`/${source}`);
+
+  app.get("/health", async (c) => {
+    try {
+      await runtime().ping();
+    } catch {
+      return c.json({ status: "unavailable", source, error: "Cannot reach the database" }, 503);
+    }
+    return c.json({ status: "ok", source, apiVersion: adapter.spec.apiVersion });
+  });
+
+  app.post("/run", async (c) => {
+    requireServiceKey(c.req.raw.headers, config.serviceKeys);
+    const request = parseRunRequest(await c.req.text());
+    const rt = runtime();
+    const dryRunWrites: string[] = [];
+    const store = request.dryRun
+      ? readOnlyStore(rt.store, (what) => dryRunWrites.push(what))
+      : rt.store;
+    const runId = await store.startRun(source, request.trigger, request, request.dryRun);
+    const deadline = new Date(now().getTime() + (options.runBudgetSeconds ?? 110) * 1000);
+    const work = runSync({
+      adapter,
+      config,
+      baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
+      store,
+      objects: request.dryRun
+        ? { put: (key) => Promise.resolve(void dryRunWrites.push(key)) }
+        : rt.objects,
+      keyring: rt.keyring,
+      logger: rt.logger,
+      now,
+    }, { ...request, runId, deadline }).catch((error) => {
+      rt.logger.error("Sync run crashed", { run: runId, error });
+    });
+    waitUntil(work);
+    return c.json({ runId, status: "accepted", dryRun: request.dryRun }, 202);
+  });
+
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
+
+  app.onError((error, c) => {
+    if (error instanceof RequestError) return c.json({ error: error.message }, error.status);
+    const log = safeLogger(runtime);
+    if (error instanceof ConfigError) {
+      log?.error("Function is misconfigured", { error: error.message });
+      return c.json({ error: "Function is misconfigured; see its logs" }, 500);
+    }
+    log?.error("Request failed", { error });
+    return c.json({ error: "Internal error" }, 500);
+  });
+
+  return app;
+}
+
+function requireServiceKey(headers: Headers, keys: readonly string[]): void {
+  const bearer = headers.get("authorization")?.replace(/^Bearer\s+/i, "");
+  const presented = [headers.get("apikey"), bearer].filter((k): k is string => !!k);
+  if (!presented.some((p) => keys.some((k) => timingSafeEqual(p, k)))) {
+    throw new RequestError(401, "Cannot start a run: a service key is required");
+  }
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+function defaultWaitUntil(promise: Promise<unknown>): void {
+  if (typeof EdgeRuntime !== "undefined") EdgeRuntime.waitUntil(promise);
+}
+
+function safeLogger(runtime: () => FetcherRuntime) {
+  try {
+    return runtime().logger;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Where envelopes land. S3 itself, or any S3-compatible store through S3_ENDPOINT (moto locally,
+ * Supabase Storage's S3 protocol): path-style addressing, and checksums only when an operation
+ * requires one, since SDK v3.729's default CRC32 headers break most compatible stores
+ * (supabase.md §8).
+ */
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { Config } from "./config.ts";
+
+export interface ObjectStore {
+  put(key: string, body: string): Promise<void>;
+}
+
+export function createS3Store(config: Config): ObjectStore {
+  const client = new S3Client({
+    region: config.awsRegion,
+    endpoint: config.s3Endpoint,
+    forcePathStyle: Boolean(config.s3Endpoint),
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    // Explicit credentials keep the SDK away from ~/.aws files, which Edge Functions cannot read.
+    credentials: config.awsAccessKeyId && config.awsSecretAccessKey
+      ? { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey }
+      : undefined,
+  });
+  return {
+    async put(key, body) {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: config.bucket,
+          Key: key,
+          Body: body,
+          ContentType: "application/json",
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Every read and write the fetcher makes in Postgres. `readOnlyStore` wraps it for dry runs: reads
+ * go through, writes are reported instead of made.
+ */
+import type { Sql } from "./db.ts";
+import type { Source, VendorSite } from "./types.ts";
+
+export interface CredentialRow {
+  id: string;
+  organization_id: string;
+  source: string;
+  label: string;
+  secret: string;
+  status: string;
+}
+
+export interface SiteRow {
+  id: string;
+  organization_id: string;
+  credential_id: string;
+  vendor_site_id: string;
+  name: string | null;
+  timezone: string | null;
+  synced_through: Date | null;
+  consecutive_failures: number;
+}
+
+export interface RunCounts {
+  sitesTotal: number;
+  sitesSucceeded: number;
+  sitesFailed: number;
+  apiCalls: number;
+  objectsWritten: number;
+}
+
+export interface SiteResult {
+  runId: string;
+  organizationId: string;
+  credentialId: string | null;
+  siteId: string | null;
+  status: "succeeded" | "failed" | "skipped";
+  windowFrom?: Date;
+  windowTo?: Date;
+  readings?: number;
+  dropped?: number;
+  intervalsExpected?: number;
+  intervalsReceived?: number;
+  apiCalls?: number;
+  objectKeys?: string[];
+  error?: string;
+}
+
+export interface Store {
+  credentials(source: Source, credentialId?: string): Promise<CredentialRow[]>;
+  markCredential(
+    id: string,
+    status: "active" | "needs_reauth",
+    reason: string | null,
+  ): Promise<void>;
+  /** Upserts what the vendor listed and marks the credential's other sites inactive. */
+  reconcileSites(credential: CredentialRow, sites: VendorSite[]): Promise<SiteRow[]>;
+  activeSites(credentialId: string): Promise<SiteRow[]>;
+  startRun(source: Source, trigger: string, options: unknown, dryRun: boolean): Promise<string>;
+  finishRun(runId: string, counts: RunCounts, error?: string): Promise<void>;
+  siteSynced(siteId: string, syncedThrough: Date, objectKey: string): Promise<void>;
+  siteFailed(siteId: string, error: string): Promise<void>;
+  siteResult(result: SiteResult): Promise<void>;
+}
+
+export function createStore(sql: Sql): Store {
+  return {
+    async credentials(source, credentialId) {
+      return await sql<CredentialRow[]>`
+        select id, organization_id, source, label, secret, status
+        from public.inverter_credentials
+        where source = ${source}
+          and ${credentialId ? sql`id = ${credentialId}` : sql`status = 'active'`}
+        order by created_at, id`;
+    },
+
+    async markCredential(id, status, reason) {
+      await sql`
+        update public.inverter_credentials
+        set status = ${status}, status_reason = ${reason}, updated_at = now()
+        where id = ${id}`;
+    },
+
+    async reconcileSites(credential, sites) {
+      const ids = sites.map((s) => s.vendorSiteId);
+      await sql.begin(async (tx) => {
+        for (const s of sites) {
+          await tx`
+            insert into public.inverter_sites
+              (organization_id, credential_id, source, vendor_site_id, name, timezone)
+            values (${credential.organization_id}, ${credential.id}, ${credential.source},
+                    ${s.vendorSiteId}, ${s.name ?? null}, ${s.timezone ?? null})
+            on conflict (credential_id, vendor_site_id) do update
+            set name = coalesce(excluded.name, inverter_sites.name),
+                timezone = coalesce(excluded.timezone, inverter_sites.timezone),
+                active = true,
+                updated_at = now()`;
+        }
+        await tx`
+          update public.inverter_sites set active = false, updated_at = now()
+          where credential_id = ${credential.id} and active
+            and not (vendor_site_id = any(${ids}::text[]))`;
+      });
+      return await this.activeSites(credential.id);
+    },
+
+    async activeSites(credentialId) {
+      return await sql<SiteRow[]>`
+        select id, organization_id, credential_id, vendor_site_id, name, timezone,
+               synced_through, consecutive_failures
+        from public.inverter_sites
+        where credential_id = ${credentialId} and active
+        order by vendor_site_id`;
+    },
+
+    async startRun(source, trigger, options, dryRun) {
+      const [row] = await sql<{ id: string }[]>`
+        insert into public.sync_runs (source, trigger, options, dry_run)
+        values (${source}, ${trigger}, ${sql.json(options as never)}, ${dryRun})
+        returning id`;
+      return row.id;
+    },
+
+    async finishRun(runId, c, error) {
+      const status = error || (c.sitesFailed > 0 && c.sitesSucceeded === 0 && c.sitesTotal > 0)
+        ? "failed"
+        : c.sitesFailed > 0
+        ? "partial"
+        : "succeeded";
+      await sql`
+        update public.sync_runs
+        set status = ${status}, finished_at = now(), sites_total = ${c.sitesTotal},
+            sites_succeeded = ${c.sitesSucceeded}, sites_failed = ${c.sitesFailed},
+            api_calls = ${c.apiCalls}, objects_written = ${c.objectsWritten},
+            error = ${error ?? null}
+        where id = ${runId}`;
+    },
+
+    async siteSynced(siteId, syncedThrough, objectKey) {
+      // greatest(): a resync of an old range must not pull the watermark back.
+      await sql`
+        update public.inverter_sites
+        set synced_through = greatest(synced_through, ${syncedThrough}),
+            last_attempt_at = now(), last_success_at = now(), last_error = null,
+            consecutive_failures = 0, last_object_key = ${objectKey}, updated_at = now()
+        where id = ${siteId}`;
+    },
+
+    async siteFailed(siteId, error) {
+      await sql`
+        update public.inverter_sites
+        set last_attempt_at = now(), last_error = ${error},
+            consecutive_failures = consecutive_failures + 1, updated_at = now()
+        where id = ${siteId}`;
+    },
+
+    async siteResult(r) {
+      await sql`
+        insert into public.sync_run_sites
+          (run_id, organization_id, credential_id, site_id, status, window_from, window_to,
+           readings, dropped, intervals_expected, intervals_received, api_calls, object_keys, error)
+        values (${r.runId}, ${r.organizationId}, ${r.credentialId}, ${r.siteId}, ${r.status},
+                ${r.windowFrom ?? null}, ${r.windowTo ?? null}, ${r.readings ?? 0},
+                ${r.dropped ?? 0}, ${r.intervalsExpected ?? 0}, ${r.intervalsReceived ?? 0},
+                ${r.apiCalls ?? 0}, ${r.objectKeys ?? []}, ${r.error ?? null})`;
+    },
+  };
+}
+
+/** For dry runs: the same reads, and each write described through `report` instead of made. */
+export function readOnlyStore(store: Store, report: (what: string) => void): Store {
+  return {
+    credentials: (source, id) => store.credentials(source, id),
+    activeSites: (id) => store.activeSites(id),
+    markCredential: (id, status, reason) =>
+      Promise.resolve(report(`mark credential ${id} ${status}: ${reason ?? ""}`)),
+    async reconcileSites(credential, sites) {
+      const known = await store.activeSites(credential.id);
+      const byId = new Map(known.map((s) => [s.vendor_site_id, s]));
+      const added = sites.filter((s) => !byId.has(s.vendorSiteId));
+      if (added.length > 0) report(`add sites ${added.map((s) => s.vendorSiteId).join(", ")}`);
+      return sites.map((s) => byId.get(s.vendorSiteId) ?? newSite(credential, s));
+    },
+    startRun: () => Promise.resolve("dry-run"),
+    finishRun: () => Promise.resolve(),
+    siteSynced: (id, through, key) =>
+      Promise.resolve(report(`set site ${id} synced through ${through.toISOString()} (${key})`)),
+    siteFailed: (id, error) => Promise.resolve(report(`record failure on site ${id}: ${error}`)),
+    siteResult: () => Promise.resolve(),
+  };
+}
+
+function newSite(credential: CredentialRow, s: VendorSite): SiteRow {
+  return {
+    id: `new:${s.vendorSiteId}`,
+    organization_id: credential.organization_id,
+    credential_id: credential.id,
+    vendor_site_id: s.vendorSiteId,
+    name: s.name ?? null,
+    timezone: s.timezone ?? null,
+    synced_through: null,
+    consecutive_failures: 0,
+  };
+}

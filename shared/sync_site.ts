@@ -1,0 +1,74 @@
+/**
+ * The unit of work: one site and one window. Fetch from the vendor, upload the envelope, record
+ * the outcome on the site. The watermark moves only after the upload succeeded. Orchestration
+ * (which sites, which windows) lives in runner.ts so that a queue can drive this later.
+ */
+import { buildEnvelope } from "./envelope.ts";
+import { objectKey } from "./keys.ts";
+import type { ObjectStore } from "./s3.ts";
+import type { SiteRow, Store } from "./store.ts";
+import type { Adapter, AdapterContext, Window } from "./types.ts";
+
+export interface SiteJob {
+  runId: string;
+  site: SiteRow;
+  window: Window;
+}
+
+export interface SiteJobDeps<S> {
+  adapter: Adapter<S>;
+  ctx: AdapterContext<S>;
+  store: Store;
+  objects: ObjectStore;
+}
+
+export interface SiteJobResult {
+  objectKey: string;
+  readings: number;
+  dropped: number;
+  intervalsExpected: number;
+  intervalsReceived: number;
+}
+
+export async function syncSiteWindow<S>(
+  deps: SiteJobDeps<S>,
+  job: SiteJob,
+): Promise<SiteJobResult> {
+  const { adapter, ctx, site } = { ...deps, site: job.site };
+  const data = await adapter.fetchSiteData(
+    ctx,
+    { vendorSiteId: site.vendor_site_id, timezone: site.timezone },
+    job.window,
+  );
+  const key = objectKey({
+    source: adapter.spec.source,
+    orgId: site.organization_id,
+    siteId: site.vendor_site_id,
+    windowEnd: job.window.to,
+  });
+  const envelope = buildEnvelope({
+    source: adapter.spec.source,
+    organizationId: site.organization_id,
+    site: {
+      id: site.id,
+      vendorSiteId: site.vendor_site_id,
+      name: site.name,
+      timezone: site.timezone,
+    },
+    window: job.window,
+    fetchedAt: ctx.now(),
+    runId: job.runId,
+    apiVersion: adapter.spec.apiVersion,
+    ...data,
+  });
+  // Secrets are never meant to be in a vendor body, but a body that echoes one is masked here.
+  await deps.objects.put(key, ctx.logger.redactor.redact(JSON.stringify(envelope)));
+  await deps.store.siteSynced(site.id, job.window.to, key);
+  return {
+    objectKey: key,
+    readings: data.readings.length,
+    dropped: data.dropped,
+    intervalsExpected: data.intervalsExpected,
+    intervalsReceived: data.intervalsReceived,
+  };
+}
