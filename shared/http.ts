@@ -48,7 +48,10 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
   const o = withDefaults(options);
   let lastError: RetriableError | undefined;
   for (let attempt = 0; attempt <= o.retries; attempt++) {
-    if (attempt > 0) await o.sleep(backoff(attempt, o, lastError));
+    if (attempt > 0) {
+      const delay = backoff(attempt, o, lastError);
+      if (delay > 0) await o.sleep(delay);
+    }
     if (o.signal?.aborted) {
       throw new RetriableError(`Cannot call ${req.label}: the run was stopped`);
     }
@@ -108,7 +111,10 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
 }
 
 function backoff(attempt: number, o: Required<HttpOptions>, last?: RetryHint): number {
-  if (last?.retryAfterMs !== undefined) return Math.min(last.retryAfterMs, o.maxRetryAfterMs);
+  if (last?.retryAfterMs !== undefined) {
+    // With a pacer the hold already covers the wait; sleeping here too would wait twice.
+    return o.pacer ? 0 : Math.min(last.retryAfterMs, o.maxRetryAfterMs);
+  }
   const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(o.random() * ceiling);
 }

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { main } from "./normalize.ts";
+
+function io(input: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      stdin: new Response(input).body!,
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+    },
+    out: () => out.join(""),
+    err: () => err.join(""),
+  };
+}
+
+const power = Deno.readTextFileSync(
+  new URL("../supabase/functions/solaredge/testdata/power_quarter_hour.json", import.meta.url),
+);
+
+Deno.test("normalize solaredge power prints canonical readings as a JSON array", async () => {
+  const t = io(power);
+  assert.equal(await main(["solaredge", "power"], t.io), 0);
+  const readings = JSON.parse(t.out());
+  assert.ok(Array.isArray(readings) && readings.length > 10);
+  assert.deepEqual(Object.keys(readings[0]).sort(), ["metric", "ts", "value"]);
+  assert.equal(readings[0].metric, "power_w");
+  assert.match(t.err(), /intervals without a value were dropped/);
+});
+
+Deno.test("normalize uses --tz for timestamps without an offset", async () => {
+  const body = JSON.stringify({
+    unit: "WH",
+    values: [{ timestamp: "2026-07-01 12:00:00", value: 5 }],
+  });
+  const t = io(body);
+  assert.equal(await main(["solaredge", "energy", "--tz", "America/Denver"], t.io), 0);
+  assert.equal(JSON.parse(t.out())[0].ts, "2026-07-01T18:15:00.000Z");
+});
+
+Deno.test("normalize names an unknown vendor, a bad zone and non-JSON input", async () => {
+  let t = io("{}");
+  assert.equal(await main(["fronius", "power"], t.io), 2);
+  assert.match(t.err(), /unknown vendor or kind "fronius power"/);
+  t = io("{}");
+  assert.equal(await main(["solaredge", "power", "--tz", "Nowhere/Land"], t.io), 2);
+  assert.match(t.err(), /not an IANA time zone/);
+  t = io("<html>");
+  assert.equal(await main(["solaredge", "power"], t.io), 1);
+  assert.match(t.err(), /standard input is not JSON/);
+  t = io('{"values": 3}');
+  assert.equal(await main(["solaredge", "power"], t.io), 1);
+  assert.match(t.err(), /values is missing/);
+});
+
+Deno.test("normalize runs as a real command through the deno task", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", new URL("./normalize.ts", import.meta.url).pathname, "solaredge", "power"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  await w.write(new TextEncoder().encode(power));
+  await w.close();
+  const { code, stdout } = await child.output();
+  assert.equal(code, 0);
+  assert.ok(JSON.parse(new TextDecoder().decode(stdout)).length > 10);
+});
