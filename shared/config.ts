@@ -34,7 +34,12 @@ export function environment(): Env {
   return Deno.env.toObject();
 }
 
-export function loadConfig(env: Env = environment()): Config {
+/**
+ * `service: false` is for the operator CLIs, which talk to the database directly and never serve
+ * HTTP, so they need neither the project URL nor a service key.
+ */
+export function loadConfig(env: Env = environment(), options: { service?: boolean } = {}): Config {
+  const service = options.service ?? true;
   const problems: string[] = [];
   const required = (name: string, value = env[name]): string => {
     if (value === undefined || value.trim() === "") problems.push(`${name} is not set`);
@@ -49,9 +54,11 @@ export function loadConfig(env: Env = environment()): Config {
   };
   const serviceKey = env.SUPABASE_SERVICE_KEY || env.SUPABASE_SERVICE_ROLE_KEY;
   const config: Config = {
-    supabaseUrl: required("SUPABASE_URL"),
+    supabaseUrl: service ? required("SUPABASE_URL") : env.SUPABASE_URL ?? "",
     serviceKeys: [
-      required("SUPABASE_SERVICE_KEY (or SUPABASE_SERVICE_ROLE_KEY)", serviceKey),
+      service
+        ? required("SUPABASE_SERVICE_KEY (or SUPABASE_SERVICE_ROLE_KEY)", serviceKey)
+        : serviceKey ?? "",
       ...secretKeys(env.SUPABASE_SECRET_KEYS),
     ].filter((k) => k !== ""),
     dbUrl: required("SUPABASE_DB_URL"),

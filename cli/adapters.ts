@@ -1,0 +1,17 @@
+/** The vendors the operator CLIs know, by source name. */
+import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
+import type { Adapter } from "../shared/types.ts";
+
+export const adapters: Record<string, Adapter<unknown>> = {
+  solaredge: solaredge as Adapter<unknown>,
+};
+
+export function adapterFor(source: string | undefined): Adapter<unknown> {
+  const adapter = adapters[source ?? ""];
+  if (!adapter) {
+    throw new Error(
+      `Cannot find vendor "${source ?? ""}": expected one of ${Object.keys(adapters).join(", ")}`,
+    );
+  }
+  return adapter;
+}

@@ -1,0 +1,165 @@
+/**
+ * `deno task credentials add|list|disable`: how an operator registers a customer's vendor access.
+ *
+ *   add --org ORG --source solaredge --label LABEL [--discover]   secret on stdin or a prompt
+ *   list [--source SOURCE]                                        never prints secrets
+ *   disable CREDENTIAL_ID
+ *
+ * `--org` takes an organisation id, or a name that is created when it does not exist yet. Adding
+ * a label that exists replaces its secret and re-activates it (how a rotated key is installed).
+ */
+import { parseArgs } from "node:util";
+import { loadConfig } from "../shared/config.ts";
+import { openCredential } from "../shared/credential_context.ts";
+import { connect, type Sql } from "../shared/db.ts";
+import { Keyring } from "../shared/keyring.ts";
+import { createLogger } from "../shared/logger.ts";
+import { createStore, type CredentialRow } from "../shared/store.ts";
+import { adapterFor } from "./adapters.ts";
+import { type CliIo, processIo } from "./io.ts";
+import { readSecret } from "./secret_input.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const USAGE =
+  "Usage: deno task credentials add --org ORG --source SOURCE --label LABEL [--discover]\n" +
+  "       deno task credentials list [--source SOURCE]\n" +
+  "       deno task credentials disable CREDENTIAL_ID\n";
+
+export interface CredentialsDeps {
+  env: Record<string, string | undefined>;
+  io: CliIo;
+  stdinIsTerminal: boolean;
+}
+
+export async function main(args: string[], deps: CredentialsDeps): Promise<number> {
+  const { io } = deps;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        org: { type: "string" },
+        source: { type: "string" },
+        label: { type: "string" },
+        discover: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (!["add", "list", "disable"].includes(command ?? "")) {
+    io.stderr(USAGE);
+    return 2;
+  }
+  let sql: Sql | undefined;
+  try {
+    const config = loadConfig(deps.env, { service: false });
+    sql = connect(config.dbUrl, { max: 1 });
+    if (command === "list") return await list(sql, io, parsed.values.source);
+    if (command === "disable") return await disable(sql, io, rest[0]);
+    const { org, source, label, discover } = parsed.values;
+    if (!org || !source || !label) {
+      io.stderr(`Cannot add a credential: --org, --source and --label are required\n${USAGE}`);
+      return 2;
+    }
+    const adapter = adapterFor(source);
+    const document = await readSecret(io.stdin, deps.stdinIsTerminal);
+    adapter.parseSecret(document);
+    const keyring = Keyring.parse(config.encryptionKeys);
+    const token = await keyring.encrypt(JSON.stringify(document));
+    const orgId = await resolveOrg(sql, org, io);
+    const [row] = await sql<CredentialRow[]>`
+      insert into public.inverter_credentials (organization_id, source, label, secret)
+      values (${orgId}, ${source}, ${label}, ${token})
+      on conflict (organization_id, source, label) do update
+      set secret = excluded.secret, status = 'active', status_reason = null, updated_at = now()
+      returning id, organization_id, source, label, secret, status`;
+    io.stdout(`Stored credential ${row.id} (${source}, "${label}") for organisation ${orgId}\n`);
+    if (!discover) return 0;
+    const ctx = await openCredential(adapter, row, {
+      baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
+      keyring,
+      logger: createLogger({ level: "warn", write: (l) => io.stderr(`${l}\n`) }),
+      now: () => new Date(),
+      countCall: () => {},
+    });
+    const sites = await createStore(sql).reconcileSites(row, await adapter.fetchSitesList(ctx));
+    io.stdout(`Discovered ${sites.length} sites:\n`);
+    for (const s of sites) {
+      io.stdout(`  ${s.vendor_site_id}\t${s.name ?? ""}\t${s.timezone ?? ""}\n`);
+    }
+    return 0;
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await sql?.end({ timeout: 5 });
+  }
+}
+
+async function resolveOrg(sql: Sql, org: string, io: CliIo): Promise<string> {
+  if (UUID.test(org)) {
+    const found = await sql`select id from public.organizations where id = ${org}`;
+    if (found.length === 0) {
+      throw new Error(`Cannot add a credential: organisation ${org} does not exist`);
+    }
+    return org;
+  }
+  const [existing] = await sql<{ id: string }[]>`
+    select id from public.organizations where name = ${org} order by created_at limit 1`;
+  if (existing) return existing.id;
+  const [created] = await sql<{ id: string }[]>`
+    insert into public.organizations (name) values (${org}) returning id`;
+  io.stdout(`Created organisation "${org}" (${created.id})\n`);
+  return created.id;
+}
+
+async function list(sql: Sql, io: CliIo, source?: string): Promise<number> {
+  const rows = await sql`
+    select c.id, o.name as org, c.source, c.label, c.status, c.status_reason,
+           (select count(*) from public.inverter_sites s where s.credential_id = c.id and s.active)::int
+             as sites
+    from public.inverter_credentials c join public.organizations o on o.id = c.organization_id
+    where ${source ? sql`c.source = ${source}` : sql`true`}
+    order by o.name, c.source, c.label`;
+  io.stdout("id\torganisation\tsource\tlabel\tstatus\tsites\treason\n");
+  for (const r of rows) {
+    io.stdout(
+      `${r.id}\t${r.org}\t${r.source}\t${r.label}\t${r.status}\t${r.sites}\t${
+        r.status_reason ?? ""
+      }\n`,
+    );
+  }
+  return 0;
+}
+
+async function disable(sql: Sql, io: CliIo, id?: string): Promise<number> {
+  if (!id || !UUID.test(id)) {
+    io.stderr(`Cannot disable: give the credential id (a uuid)\n${USAGE}`);
+    return 2;
+  }
+  const rows = await sql`
+    update public.inverter_credentials
+    set status = 'disabled', status_reason = 'Disabled by an operator', updated_at = now()
+    where id = ${id} returning id`;
+  if (rows.length === 0) {
+    io.stderr(`Cannot disable: credential ${id} does not exist\n`);
+    return 1;
+  }
+  io.stdout(`Disabled credential ${id}\n`);
+  return 0;
+}
+
+if (import.meta.main) {
+  const { environment } = await import("../shared/config.ts");
+  Deno.exit(
+    await main(Deno.args, {
+      env: environment(),
+      io: processIo(),
+      stdinIsTerminal: Deno.stdin.isTerminal(),
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+/** The function's HTTP surface through `app.request()`, with an in-memory runtime. */
+import assert from "node:assert/strict";
+import { createFetcherApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { generateKey } from "./fernet.ts";
+import { Keyring } from "./keyring.ts";
+import { createLogger } from "./logger.ts";
+import type { FetcherRuntime } from "./runtime.ts";
+import { memoryStore } from "./testing/memory_store.ts";
+import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
+
+const KEY = "service-key-for-tests";
+
+function setup(options: { pingFails?: boolean } = {}) {
+  const store = memoryStore();
+  const logs: string[] = [];
+  const pending: Promise<unknown>[] = [];
+  const runtime: FetcherRuntime = {
+    store,
+    objects: { put: () => Promise.resolve() },
+    keyring: Keyring.parse(generateKey()),
+    logger: createLogger({ write: (l) => logs.push(l) }),
+    ping: () => (options.pingFails ? Promise.reject(new Error("down")) : Promise.resolve()),
+    close: () => Promise.resolve(),
+  };
+  const config = loadConfig({
+    SUPABASE_URL: "http://x",
+    SUPABASE_SERVICE_KEY: KEY,
+    SUPABASE_DB_URL: "postgresql://x",
+    ENCRYPTION_KEY: "unused",
+  });
+  const app = createFetcherApp(solaredge, config, () => runtime, {
+    waitUntil: (p) => void pending.push(p),
+  });
+  return { app, store, logs, pending };
+}
+
+const post = (body: unknown, headers: Record<string, string> = { apikey: KEY }) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
+
+Deno.test("POST /solaredge/run answers 202 at once and hands the run to waitUntil", async () => {
+  const { app, store, pending } = setup();
+  const res = await app.request("/solaredge/run", post({ trigger: "cron" }));
+  assert.equal(res.status, 202);
+  const body = await res.json();
+  assert.equal(body.status, "accepted");
+  assert.ok(store.runs.has(body.runId));
+  assert.equal(pending.length, 1);
+  await Promise.all(pending);
+  assert.equal(store.runs.get(body.runId)?.finished, true);
+});
+
+Deno.test("POST /run accepts the key as a Bearer token too", async () => {
+  const { app } = setup();
+  const res = await app.request("/solaredge/run", post({}, { authorization: `Bearer ${KEY}` }));
+  assert.equal(res.status, 202);
+});
+
+Deno.test("POST /run without the service key is refused and starts nothing", async () => {
+  const { app, store } = setup();
+  const attempts: Record<string, string>[] = [{}, { apikey: "wrong" }, {
+    authorization: "Bearer nope",
+  }];
+  for (const headers of attempts) {
+    const res = await app.request("/solaredge/run", post({}, headers));
+    assert.equal(res.status, 401);
+    assert.match((await res.json()).error, /service key is required/);
+  }
+  assert.equal(store.runs.size, 0);
+});
+
+Deno.test("POST /run names the bad field of a malformed body", async () => {
+  const { app } = setup();
+  const cases: Array<[unknown, RegExp]> = [
+    ["{not json", /not JSON/],
+    [{ lookbackHours: -3 }, /lookbackHours/],
+    [{ credentialId: "abc" }, /credentialId must be a uuid/],
+    [{ dryRun: "yes" }, /dryRun/],
+    [{ sitId: "1" }, /unknown field sitId/],
+  ];
+  for (const [body, message] of cases) {
+    const res = await app.request("/solaredge/run", post(body));
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).error, message);
+  }
+});
+
+Deno.test("a dry run records no run row", async () => {
+  const { app, store, pending } = setup();
+  const res = await app.request("/solaredge/run", post({ dryRun: true }));
+  assert.equal(res.status, 202);
+  assert.equal((await res.json()).dryRun, true);
+  await Promise.all(pending);
+  assert.equal(store.runs.size, 0);
+});
+
+Deno.test("GET /solaredge/health reports the database", async () => {
+  assert.equal((await setup().app.request("/solaredge/health")).status, 200);
+  const down = await setup({ pingFails: true }).app.request("/solaredge/health");
+  assert.equal(down.status, 503);
+  assert.match((await down.json()).error, /Cannot reach the database/);
+});
+
+Deno.test("unknown routes are 404 and internal errors leak nothing", async () => {
+  const { app, store, logs } = setup();
+  assert.equal((await app.request("/solaredge/nope")).status, 404);
+  store.startRun = () =>
+    Promise.reject(new Error("connection to postgres://user:hunter2@db failed"));
+  const res = await app.request("/solaredge/run", post({}));
+  assert.equal(res.status, 500);
+  const text = await res.text();
+  assert.ok(!text.includes("hunter2"));
+  assert.match(text, /Internal error/);
+  assert.ok(logs.some((l) => l.includes("Request failed")));
+});

@@ -1,0 +1,146 @@
+/**
+ * The orchestration rules with the SolarEdge simulator in-process and an in-memory store:
+ * failure isolation, watermarks, needs_reauth, dry runs and deadlines.
+ */
+import assert from "node:assert/strict";
+import { runSync } from "./runner.ts";
+import { memoryStore } from "./testing/memory_store.ts";
+import { Keyring } from "./keyring.ts";
+import { generateKey } from "./fernet.ts";
+import { createLogger } from "./logger.ts";
+import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
+import { createSolarEdgeSimulator } from "../local/simulators/solaredge.ts";
+import type { CredentialRow } from "./store.ts";
+
+const NOW = new Date("2026-06-15T12:07:00Z");
+
+async function world() {
+  const sim = createSolarEdgeSimulator({ now: () => NOW });
+  sim.addAccount({
+    apiKey: "GOOD-KEY-0001",
+    sites: [
+      { siteId: 11, name: "A", timeZone: "Europe/Berlin", peakPowerKw: 5 },
+      { siteId: 12, name: "B", timeZone: "America/New_York", peakPowerKw: 7 },
+    ],
+  });
+  sim.addAccount({
+    apiKey: "OTHER-KEY-0002",
+    sites: [{ siteId: 21, name: "C", timeZone: "Asia/Tokyo", peakPowerKw: 3 }],
+  });
+  const keyring = Keyring.parse(generateKey());
+  const cred = async (id: string, doc: unknown): Promise<CredentialRow> => ({
+    id,
+    organization_id: `org-${id}`,
+    source: "solaredge",
+    label: id,
+    secret: await keyring.encrypt(JSON.stringify(doc)),
+    status: "active",
+  });
+  const store = memoryStore([
+    await cred("good", { apiKey: "GOOD-KEY-0001" }),
+    await cred("revoked", { apiKey: "REVOKED-KEY-0003" }),
+    await cred("other", { apiKey: "OTHER-KEY-0002" }),
+  ]);
+  const puts = new Map<string, string>();
+  const logs: string[] = [];
+  let clock = NOW.getTime();
+  const deps = {
+    adapter: solaredge,
+    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 4 },
+    baseUrl: "http://sim.test/v2",
+    store,
+    objects: { put: (k: string, b: string) => Promise.resolve(void puts.set(k, b)) },
+    keyring,
+    logger: createLogger({ write: (l) => logs.push(l) }),
+    now: () => NOW,
+    http: {
+      fetch: ((u: string, i?: RequestInit) => sim.handler(new Request(u, i))) as typeof fetch,
+      sleep: (ms: number) => ((clock += ms), Promise.resolve()),
+      now: () => clock,
+      random: () => 0,
+    },
+  };
+  return { sim, store, puts, logs, deps };
+}
+
+Deno.test("runSync syncs every good site and isolates the revoked credential", async () => {
+  const { store, puts, deps, sim } = await world();
+  const summary = await runSync(deps, { trigger: "manual" });
+  assert.equal(summary.counts.sitesSucceeded, 3);
+  assert.equal(puts.size, 3);
+  assert.deepEqual(store.credentialStatus.get("revoked")?.status, "needs_reauth");
+  assert.match(store.credentialStatus.get("revoked")!.reason!, /V2 key/);
+  assert.equal(store.creds.find((c) => c.id === "good")!.status, "active");
+  for (const s of store.sites) {
+    assert.equal(s.synced_through?.toISOString(), "2026-06-15T12:00:00.000Z");
+  }
+  assert.equal(store.runs.get(summary.runId)?.finished, true);
+  // A needs_reauth credential is not called again on the next run.
+  sim.resetRequests();
+  await runSync(deps, { trigger: "manual" });
+  assert.equal(sim.requests("REVOKED-KEY-0003").count, 0);
+});
+
+Deno.test("a site whose vendor call keeps failing is recorded and the others still sync", async () => {
+  const { store, deps, sim } = await world();
+  sim.addFault({ apiKey: "GOOD-KEY-0001", kind: "5xx", count: 50, path: "/sites/12/" });
+  const summary = await runSync(
+    { ...deps, http: { ...deps.http, retries: 1 } },
+    { trigger: "manual" },
+  );
+  const b = store.sites.find((s) => s.vendor_site_id === "12")!;
+  assert.equal(b.synced_through, null);
+  assert.match(b.last_error!, /received HTTP 503/);
+  assert.equal(b.consecutive_failures, 1);
+  assert.equal(summary.counts.sitesFailed, 1);
+  assert.equal(summary.counts.sitesSucceeded, 2);
+  assert.equal(store.results.find((r) => r.siteId === b.id)?.status, "failed");
+});
+
+Deno.test("after missed runs the gap is fetched in windows and the watermark moves per window", async () => {
+  const { store, puts, deps } = await world();
+  await runSync(deps, { trigger: "manual", credentialId: "good" });
+  const a = store.sites.find((s) => s.vendor_site_id === "11")!;
+  a.synced_through = new Date("2026-06-05T12:00:00Z"); // ten days behind
+  puts.clear();
+  await runSync(deps, { trigger: "manual", credentialId: "good", siteId: "11" });
+  // 72 h catch-up cap, split into the adapter's 7-day range: one window from 10:00 on the 5th.
+  assert.equal(a.synced_through?.toISOString(), "2026-06-08T10:00:00.000Z");
+  assert.deepEqual([...puts.keys()], ["raw/solaredge/org-good/2026-06-08/site_11_100000.json"]);
+});
+
+Deno.test("secrets never reach S3 bodies, logs or results", async () => {
+  const { puts, logs, store, deps } = await world();
+  await runSync(deps, { trigger: "manual" });
+  const everything = [
+    ...puts.values(),
+    ...logs,
+    JSON.stringify(store.results),
+    JSON.stringify([...store.credentialStatus]),
+  ].join("\n");
+  for (const secret of ["GOOD-KEY-0001", "REVOKED-KEY-0003", "OTHER-KEY-0002"]) {
+    assert.ok(!everything.includes(secret), `${secret} leaked`);
+  }
+});
+
+Deno.test("an undecryptable credential fails its own sites with a clear message", async () => {
+  const { store, deps } = await world();
+  await runSync(deps, { trigger: "manual" });
+  store.creds.find((c) => c.id === "other")!.secret = "gAAAAABnot-a-real-token";
+  const summary = await runSync(deps, { trigger: "manual" });
+  assert.match(
+    summary.credentialErrors.find((e) => e.credentialId === "other")!.error,
+    /does not decrypt with ENCRYPTION_KEY/,
+  );
+  const c = store.sites.find((s) => s.vendor_site_id === "21")!;
+  assert.match(c.last_error!, /does not decrypt/);
+  assert.equal(summary.counts.sitesSucceeded, 2);
+});
+
+Deno.test("a deadline leaves the remaining sites skipped with their watermark intact", async () => {
+  const { store, deps } = await world();
+  const summary = await runSync(deps, { trigger: "manual", deadline: new Date(NOW.getTime() - 1) });
+  assert.equal(summary.counts.sitesSucceeded, 0);
+  assert.ok(summary.sites.every((s) => s.status === "skipped"));
+  assert.ok(store.sites.every((s) => s.synced_through === null));
+});

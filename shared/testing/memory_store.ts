@@ -1,0 +1,100 @@
+/**
+ * An in-memory `Store` for unit tests of the runner and the app, so they run without Postgres.
+ * It follows the same rules as the SQL one: the watermark only moves forward, vanished sites turn
+ * inactive.
+ */
+import type { CredentialRow, RunCounts, SiteResult, SiteRow, Store } from "../store.ts";
+import type { VendorSite } from "../types.ts";
+
+export interface MemoryStore extends Store {
+  creds: CredentialRow[];
+  sites: Array<
+    SiteRow & { active: boolean; last_error: string | null; last_object_key: string | null }
+  >;
+  runs: Map<string, { counts?: RunCounts; error?: string; finished: boolean }>;
+  results: SiteResult[];
+  credentialStatus: Map<string, { status: string; reason: string | null }>;
+}
+
+export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
+  let seq = 0;
+  const store: MemoryStore = {
+    creds,
+    sites: [],
+    runs: new Map(),
+    results: [],
+    credentialStatus: new Map(),
+    credentials: (source, id) =>
+      Promise.resolve(
+        store.creds.filter((c) =>
+          c.source === source && (id ? c.id === id : c.status === "active")
+        ),
+      ),
+    markCredential(id, status, reason) {
+      store.credentialStatus.set(id, { status, reason });
+      const c = store.creds.find((c) => c.id === id);
+      if (c) c.status = status;
+      return Promise.resolve();
+    },
+    reconcileSites(credential, listed: VendorSite[]) {
+      for (const v of listed) {
+        const found = store.sites.find((s) =>
+          s.credential_id === credential.id && s.vendor_site_id === v.vendorSiteId
+        );
+        if (found) found.active = true;
+        else {
+          store.sites.push({
+            id: `site-${++seq}`,
+            organization_id: credential.organization_id,
+            credential_id: credential.id,
+            vendor_site_id: v.vendorSiteId,
+            name: v.name ?? null,
+            timezone: v.timezone ?? null,
+            synced_through: null,
+            consecutive_failures: 0,
+            active: true,
+            last_error: null,
+            last_object_key: null,
+          });
+        }
+      }
+      const ids = new Set(listed.map((v) => v.vendorSiteId));
+      for (const s of store.sites) {
+        if (s.credential_id === credential.id && !ids.has(s.vendor_site_id)) s.active = false;
+      }
+      return store.activeSites(credential.id);
+    },
+    activeSites: (id) =>
+      Promise.resolve(
+        store.sites.filter((s) => s.credential_id === id && s.active).map((s) => ({ ...s })),
+      ),
+    startRun() {
+      const id = `run-${++seq}`;
+      store.runs.set(id, { finished: false });
+      return Promise.resolve(id);
+    },
+    finishRun(id, counts, error) {
+      store.runs.set(id, { counts, error, finished: true });
+      return Promise.resolve();
+    },
+    siteSynced(id, through, key) {
+      const s = store.sites.find((s) => s.id === id)!;
+      if (!s.synced_through || through > s.synced_through) s.synced_through = through;
+      s.last_error = null;
+      s.consecutive_failures = 0;
+      s.last_object_key = key;
+      return Promise.resolve();
+    },
+    siteFailed(id, error) {
+      const s = store.sites.find((s) => s.id === id)!;
+      s.last_error = error;
+      s.consecutive_failures++;
+      return Promise.resolve();
+    },
+    siteResult(r) {
+      store.results.push(r);
+      return Promise.resolve();
+    },
+  };
+  return store;
+}
