@@ -1,12 +1,49 @@
 /**
  * `deno task test`: every test of the project in one command. Brings the local stack up when it is
- * not running (and down again afterwards), runs the Deno tests and the pgTAP tests, and prints one
- * closing line `N passed, N failed` that CI reads.
+ * not running (and down again afterwards), runs the Deno tests (unit and integration) and the
+ * pgTAP tests, and prints one closing line `N passed, N failed` that CI reads.
  */
-import { runAndCount } from "./test_count.ts";
+import { isStackUp, stackDown, stackUp } from "./stack.ts";
+import { stackEnv, stackPorts } from "./stack_env.ts";
+import { stackPaths } from "./stack_paths.ts";
+import { runAndCount, type TestCount } from "./test_count.ts";
 
-const denoTests = await runAndCount(Deno.execPath(), ["test", "-A", "--no-prompt"], "deno");
-const passed = denoTests.passed;
-const failed = denoTests.failed + (denoTests.code !== 0 && denoTests.failed === 0 ? 1 : 0);
+const wasUp = await isStackUp();
+let results: TestCount[] = [];
+try {
+  if (!wasUp) await stackUp();
+  const deno = await runAndCount(Deno.execPath(), ["test", "-A", "--no-prompt"], "deno", {
+    NO_COLOR: "1",
+  });
+  const pgtap = await runAndCount(
+    "pg_prove",
+    [
+      "--verbose",
+      "--ext",
+      ".sql",
+      "-r",
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(stackPorts.db),
+      "-U",
+      "postgres",
+      "-d",
+      "postgres",
+      `${stackPaths.supabase}/tests/database`,
+    ],
+    "tap",
+    { PGPASSWORD: new URL(stackEnv.SUPABASE_DB_URL).password },
+  );
+  results = [deno, pgtap];
+} catch (error) {
+  console.error(`Cannot run the tests: ${(error as Error).message}`);
+  results = [{ passed: 0, failed: 1, code: 1 }];
+} finally {
+  if (!wasUp) await stackDown().catch((e) => console.error(`Cannot stop the stack: ${e.message}`));
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+// A runner that failed without reporting a failed test (a crash, a type error) still counts.
+const failed = results.reduce((n, r) => n + r.failed + (r.code !== 0 && r.failed === 0 ? 1 : 0), 0);
 console.log(`${passed} passed, ${failed} failed`);
 Deno.exit(failed === 0 ? 0 : 1);

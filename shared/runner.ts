@@ -77,7 +77,11 @@ export async function runSync<S>(deps: RunDeps<S>, options: RunOptions): Promise
     for (const c of credentials.filter((c) => c.status !== "active")) {
       summary.credentialErrors.push({ credentialId: c.id, error: `Credential is ${c.status}` });
     }
-    const active = credentials.filter((c) => c.status === "active");
+    // A known site narrows the run to its credentials; an unknown one needs every discovery.
+    const owners = options.siteId ? await deps.store.siteCredentials(source, options.siteId) : [];
+    const active = credentials.filter((c) =>
+      c.status === "active" && (owners.length === 0 || owners.includes(c.id))
+    );
     await mapLimit(active, 4, (c) => runCredential(deps, options, c, summary, log, now));
     await deps.store.finishRun(runId, summary.counts);
   } catch (error) {
@@ -112,21 +116,19 @@ async function runCredential<S>(
       countCall: () => summary.counts.apiCalls++,
     });
   } catch (error) {
-    return await failCredentialSites(deps, credential, summary, fail(error), false);
+    return await failCredentialSites(deps, options, credential, summary, fail(error), false);
   }
   try {
     sites = await deps.store.reconcileSites(credential, await deps.adapter.fetchSitesList(ctx));
   } catch (error) {
     if (error instanceof FatalCredentialError) {
-      return await failCredentialSites(deps, credential, summary, fail(error), true);
+      return await failCredentialSites(deps, options, credential, summary, fail(error), true);
     }
     // Discovery is best effort: the sites already known can still be fetched.
     log.warn("Site discovery failed; using known sites", { error: fail(error) });
     sites = await deps.store.activeSites(credential.id);
   }
-  if (options.siteId) {
-    sites = sites.filter((s) => s.vendor_site_id === options.siteId || s.id === options.siteId);
-  }
+  sites = sites.filter((s) => matchesSite(s, options));
   let fatal: string | undefined;
   const limit = Math.min(deps.adapter.spec.rateLimits.concurrency, deps.config.siteConcurrency);
   await mapLimit(sites, limit, async (site) => {
@@ -253,6 +255,7 @@ async function record<S>(
 /** A credential that cannot be used: its known sites are marked, nothing calls the vendor. */
 async function failCredentialSites<S>(
   deps: RunDeps<S>,
+  options: RunOptions,
   credential: CredentialRow,
   summary: RunSummary,
   message: string,
@@ -260,11 +263,18 @@ async function failCredentialSites<S>(
 ): Promise<void> {
   summary.credentialErrors.push({ credentialId: credential.id, error: message });
   if (needsReauth) await deps.store.markCredential(credential.id, "needs_reauth", message);
-  for (const site of await deps.store.activeSites(credential.id)) {
+  const sites = (await deps.store.activeSites(credential.id)).filter((s) =>
+    matchesSite(s, options)
+  );
+  for (const site of sites) {
     summary.counts.sitesTotal++;
     await deps.store.siteFailed(site.id, message);
     await record(deps, summary, credential, site, { status: "failed", error: message });
   }
+}
+
+function matchesSite(site: SiteRow, options: RunOptions): boolean {
+  return !options.siteId || site.vendor_site_id === options.siteId || site.id === options.siteId;
 }
 
 function publicOptions(o: RunOptions) {

@@ -52,6 +52,8 @@ export interface SiteResult {
 
 export interface Store {
   credentials(source: Source, credentialId?: string): Promise<CredentialRow[]>;
+  /** Ids of the credentials that list this site (a vendor site id or the site's uuid). */
+  siteCredentials(source: Source, siteId: string): Promise<string[]>;
   markCredential(
     id: string,
     status: "active" | "needs_reauth",
@@ -76,6 +78,14 @@ export function createStore(sql: Sql): Store {
         where source = ${source}
           and ${credentialId ? sql`id = ${credentialId}` : sql`status = 'active'`}
         order by created_at, id`;
+    },
+
+    async siteCredentials(source, siteId) {
+      const rows = await sql<{ credential_id: string }[]>`
+        select distinct credential_id from public.inverter_sites
+        where source = ${source}
+          and (vendor_site_id = ${siteId} or id::text = ${siteId})`;
+      return rows.map((r) => r.credential_id);
     },
 
     async markCredential(id, status, reason) {
@@ -175,6 +185,7 @@ export function createStore(sql: Sql): Store {
 export function readOnlyStore(store: Store, report: (what: string) => void): Store {
   return {
     credentials: (source, id) => store.credentials(source, id),
+    siteCredentials: (source, siteId) => store.siteCredentials(source, siteId),
     activeSites: (id) => store.activeSites(id),
     markCredential: (id, status, reason) =>
       Promise.resolve(report(`mark credential ${id} ${status}: ${reason ?? ""}`)),

@@ -30,6 +30,14 @@ export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
           c.source === source && (id ? c.id === id : c.status === "active")
         ),
       ),
+    siteCredentials: (_source, siteId) =>
+      Promise.resolve([
+        ...new Set(
+          store.sites.filter((s) => s.vendor_site_id === siteId || s.id === siteId).map((s) =>
+            s.credential_id
+          ),
+        ),
+      ]),
     markCredential(id, status, reason) {
       store.credentialStatus.set(id, { status, reason });
       const c = store.creds.find((c) => c.id === id);

@@ -1,0 +1,134 @@
+/**
+ * The project-owned PostgreSQL 15 cluster in `.local/stack/pg`: created on first use, configured
+ * like Supabase's database where the project depends on it (pg_cron preloaded in database
+ * `postgres`, UTC), and listening on 127.0.0.1 only.
+ *
+ * Authentication: scram-sha-256 for every TCP connection (password `postgres`, as in
+ * `supabase start`), trust on the unix socket, which lives in the state directory.
+ */
+import { existsSync } from "node:fs";
+import { asPostgresUser, runCommand } from "./command.ts";
+import { stackPorts } from "./stack_env.ts";
+import { stackPaths } from "./stack_paths.ts";
+
+const pgBin = Deno.env.get("PG_BINDIR") ?? "/usr/lib/postgresql/15/bin";
+const logFile = `${stackPaths.logs}/postgres.log`;
+
+/** Re-written before every start, so a change here reaches an existing cluster on its restart. */
+function stackConf(): string {
+  return [
+    "# Written by local/postgres_cluster.ts on every start; edit that file, not this one.",
+    "listen_addresses = '127.0.0.1'",
+    `port = ${stackPorts.db}`,
+    `unix_socket_directories = '${stackPaths.run}'`,
+    "shared_preload_libraries = 'pg_cron'",
+    // pg_cron lives in database postgres, as on Supabase; background workers run the jobs, so
+    // pg_cron needs no libpq login (and so no password) to reach the database.
+    "cron.database_name = 'postgres'",
+    "cron.use_background_workers = on",
+    "max_worker_processes = 40",
+    "timezone = 'UTC'",
+    "log_timezone = 'UTC'",
+    // A development database: losing the last transactions in a crash is fine, slow tests are not.
+    "synchronous_commit = off",
+    "",
+  ].join("\n");
+}
+
+/** Whether the cluster's postmaster is running (`pg_ctl status`). */
+export async function postgresRunning(): Promise<boolean> {
+  if (!existsSync(`${stackPaths.pgData}/PG_VERSION`)) return false;
+  const { code } = await runCommand(
+    asPostgresUser([`${pgBin}/pg_ctl`, "status", "-D", stackPaths.pgData]),
+    {
+      check: false,
+    },
+  );
+  return code === 0;
+}
+
+/** Whether something accepts PostgreSQL connections on the stack's port. */
+export async function postgresAnswers(): Promise<boolean> {
+  const args = ["-h", "127.0.0.1", "-p", String(stackPorts.db), "-t", "2", "-q"];
+  const { code } = await runCommand([`${pgBin}/pg_isready`, ...args], { check: false });
+  return code === 0;
+}
+
+/** Creates the cluster when absent and starts it when stopped; returns what it did. */
+export async function startPostgres(): Promise<"initialised" | "started" | "running"> {
+  if (await postgresRunning()) return "running";
+  if (await postgresAnswers()) {
+    throw new Error(`Cannot start PostgreSQL: port ${stackPorts.db} is used by another server`);
+  }
+  const fresh = !existsSync(`${stackPaths.pgData}/PG_VERSION`);
+  await Deno.mkdir(stackPaths.logs, { recursive: true });
+  await ownedDirectory(stackPaths.run);
+  await ownedFile(logFile);
+  if (fresh) await initCluster();
+  await Deno.writeTextFile(`${stackPaths.pgData}/stack.conf`, stackConf());
+  await runCommand(asPostgresUser([
+    `${pgBin}/pg_ctl`,
+    "start",
+    "-D",
+    stackPaths.pgData,
+    "-l",
+    logFile,
+    "-w",
+    "-t",
+    "60",
+    "-s",
+  ]));
+  return fresh ? "initialised" : "started";
+}
+
+/** Stops the cluster (fast mode: open sessions are rolled back); false when it was not running. */
+export async function stopPostgres(): Promise<boolean> {
+  if (!(await postgresRunning())) return false;
+  await runCommand(
+    asPostgresUser([`${pgBin}/pg_ctl`, "stop", "-D", stackPaths.pgData, "-m", "fast", "-w", "-s"]),
+  );
+  return true;
+}
+
+async function initCluster(): Promise<void> {
+  await ownedDirectory(stackPaths.pgData, 0o700);
+  // initdb reads the superuser password from a file; the value is the public local default.
+  const pwfile = await Deno.makeTempFile({ prefix: "stack-pw-" });
+  try {
+    await Deno.writeTextFile(pwfile, "postgres\n");
+    await Deno.chmod(pwfile, 0o644);
+    await runCommand(asPostgresUser([
+      `${pgBin}/initdb`,
+      "-D",
+      stackPaths.pgData,
+      "-U",
+      "postgres",
+      `--pwfile=${pwfile}`,
+      "--auth-local=trust",
+      "--auth-host=scram-sha-256",
+      "--encoding=UTF8",
+      "--locale=C.UTF-8",
+    ]));
+  } finally {
+    await Deno.remove(pwfile);
+  }
+  await Deno.writeTextFile(
+    `${stackPaths.pgData}/postgresql.conf`,
+    "include_if_exists = 'stack.conf'\n",
+    {
+      append: true,
+    },
+  );
+}
+
+/** As root, hands a directory to the OS user `postgres`, which the server runs as. */
+async function ownedDirectory(path: string, mode = 0o755): Promise<void> {
+  await Deno.mkdir(path, { recursive: true, mode });
+  await Deno.chmod(path, mode);
+  if (Deno.uid() === 0) await runCommand(["chown", "postgres:postgres", path]);
+}
+
+async function ownedFile(path: string): Promise<void> {
+  await Deno.writeTextFile(path, "", { append: true });
+  if (Deno.uid() === 0) await runCommand(["chown", "postgres:postgres", path]);
+}

@@ -1,0 +1,54 @@
+/**
+ * The one long-running Deno process of the local stack (`stack up` starts it in the background,
+ * logging to .local/stack/logs/services.log): the functions gateway on :54321, the pg_net worker
+ * and the SolarEdge simulator on :54331. Run it in the foreground with
+ * `deno run -A local/services.ts` when debugging a function.
+ */
+import { createGateway } from "./gateway.ts";
+import { readFunctionsConfig } from "./functions_config.ts";
+import { startPgNetWorker } from "./pg_net_worker.ts";
+import { serveSolarEdgeSimulator } from "./simulators/solaredge.ts";
+import { stackEnv, stackPorts } from "./stack_env.ts";
+import { stackPaths } from "./stack_paths.ts";
+
+// Functions read their configuration from the process environment when they are first loaded,
+// which happens after this line: the stack's values win over whatever the shell had.
+for (const [name, value] of Object.entries(stackEnv)) Deno.env.set(name, value);
+
+// A function's stray background promise must not take the gateway, worker and simulator down.
+globalThis.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  console.error("services: unhandled rejection:", event.reason);
+});
+
+const controller = new AbortController();
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.addSignalListener(signal, () => controller.abort());
+}
+
+const worker = startPgNetWorker({ dbUrl: stackEnv.SUPABASE_DB_URL, signal: controller.signal });
+
+const gateway = createGateway({
+  functionsDir: stackPaths.functions,
+  config: await readFunctionsConfig(stackPaths.configToml),
+  health: () => ({ worker: worker.status() }),
+});
+const api = Deno.serve({
+  hostname: "127.0.0.1",
+  port: stackPorts.api,
+  signal: controller.signal,
+  onListen: ({ port }) =>
+    console.log(`services: functions gateway on http://127.0.0.1:${port}/functions/v1/`),
+}, gateway);
+
+const { server: simulator } = serveSolarEdgeSimulator({
+  port: stackPorts.solaredge,
+  hostname: "127.0.0.1",
+});
+console.log(`services: SolarEdge simulator on ${stackEnv.SOLAREDGE_BASE_URL}`);
+controller.signal.addEventListener("abort", () => simulator.shutdown(), { once: true });
+
+await Promise.all([api.finished, worker.stopped, simulator.finished]);
+console.log("services: stopped");
+// The signal listeners above would keep the process alive.
+Deno.exit(0);

@@ -1,0 +1,60 @@
+/**
+ * The fixed values of the local stack: ports, URLs and keys that the stack, the demo and the tests
+ * share. Nothing here is a real secret; every value is for a developer machine only.
+ *
+ * The JWT secret and the two API keys are the public defaults that `supabase start` uses, so the
+ * same keys work against the Docker stack. The keys are hard-coded (not signed at import) so this
+ * module has no dependency and no await; `stack_env_test.ts` checks that they verify under the
+ * secret and carry the right `role`.
+ */
+
+/** Ports of the local stack, the same numbers `supabase start` uses where it has one. */
+export const stackPorts = Object.freeze({
+  api: 54321,
+  db: 54322,
+  s3: 54330,
+  solaredge: 54331,
+});
+
+const host = "127.0.0.1";
+
+/** HS256 secret of the local JWTs (the `supabase start` default). */
+const jwtSecret = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+/** `{"iss":"supabase-demo","role":"anon","exp":1983812996}` signed with `jwtSecret`. */
+const anonKey = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." +
+  "eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9." +
+  "CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
+
+/** `{"iss":"supabase-demo","role":"service_role","exp":1983812996}` signed with `jwtSecret`. */
+const serviceKey = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." +
+  "eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0." +
+  "EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU";
+
+/** The environment of every process of the local stack (functions, worker, demo, tests). */
+export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
+  SUPABASE_URL: `http://${host}:${stackPorts.api}`,
+  SUPABASE_DB_URL: `postgresql://postgres:postgres@${host}:${stackPorts.db}/postgres`,
+  JWT_SECRET: jwtSecret,
+  SUPABASE_ANON_KEY: anonKey,
+  SUPABASE_SERVICE_KEY: serviceKey,
+  // Supabase injects the service key under this name too; functions may read either.
+  SUPABASE_SERVICE_ROLE_KEY: serviceKey,
+  // A Fernet key for local use only: 32 random bytes, urlsafe base64 with padding.
+  ENCRYPTION_KEY: "cP0FEkOEUfti8k_JNd6yQl_3T9OYJ5wIILZjybKaywc=",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_REGION: "us-east-1",
+  S3_ENDPOINT: `http://${host}:${stackPorts.s3}`,
+  METER_DATA_BUCKET: "frontiermind-meter-data",
+  SOLAREDGE_BASE_URL: `http://${host}:${stackPorts.solaredge}/v2`,
+});
+
+/** Variables whose values `stack status` and logs must mask. */
+export const secretEnvNames: readonly string[] = Object.freeze([
+  "JWT_SECRET",
+  "SUPABASE_SERVICE_KEY",
+  "SUPABASE_SERVICE_ROLE_KEY",
+  "ENCRYPTION_KEY",
+  "AWS_SECRET_ACCESS_KEY",
+]);

@@ -1,0 +1,138 @@
+/**
+ * The operator CLIs as real commands against the local stack: credentials read the secret from
+ * stdin and never print it; fetch --dry-run calls the vendor but writes nothing.
+ */
+import assert from "node:assert/strict";
+import { db, env, listKeys, requireStack, simAccount, simRequests, uniqueId } from "./helpers.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+async function run(args: string[], stdin = "") {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", `${root}deno.json`, ...args],
+    cwd: root,
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  await w.write(new TextEncoder().encode(stdin));
+  await w.close();
+  const out = await child.output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("credentials add stores an encrypted key from stdin, discovers sites, list hides it", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const apiKey = `cli-key-${crypto.randomUUID()}`;
+    const org = `CLI org ${crypto.randomUUID()}`;
+    const siteId = uniqueId();
+    await simAccount({
+      apiKey,
+      sites: [{ siteId, name: "CLI site", timeZone: "Europe/Vienna", peakPowerKw: 2 }],
+    });
+    const add = await run(
+      [
+        "cli/credentials.ts",
+        "add",
+        "--org",
+        org,
+        "--source",
+        "solaredge",
+        "--label",
+        "main",
+        "--discover",
+      ],
+      `${apiKey}\n`,
+    );
+    assert.equal(add.code, 0, add.stderr);
+    assert.match(
+      add.stdout,
+      new RegExp(`Discovered 1 sites:\\n\\s+${siteId}\\tCLI site\\tEurope/Vienna`),
+    );
+    const [row] = await sql`
+      select c.secret, c.status from public.inverter_credentials c
+      join public.organizations o on o.id = c.organization_id where o.name = ${org}`;
+    assert.match(row.secret, /^gAAAAA/);
+    assert.ok(!row.secret.includes(apiKey));
+    const list = await run(["cli/credentials.ts", "list", "--source", "solaredge"]);
+    assert.equal(list.code, 0);
+    assert.ok(list.stdout.includes(org));
+    const all = add.stdout + add.stderr + list.stdout + list.stderr;
+    assert.ok(!all.includes(apiKey) && !all.includes(row.secret));
+
+    const bad = await run([
+      "cli/credentials.ts",
+      "add",
+      "--org",
+      org,
+      "--source",
+      "solaredge",
+      "--label",
+      "x",
+    ], "");
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /standard input is empty/);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("fetch --dry-run calls the vendor, prints what it would write, and writes nothing", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const apiKey = `dry-key-${crypto.randomUUID()}`;
+    const org = `Dry org ${crypto.randomUUID()}`;
+    const siteId = uniqueId();
+    await simAccount({
+      apiKey,
+      sites: [{ siteId, name: "Dry", timeZone: "America/Phoenix", peakPowerKw: 6 }],
+    });
+    const add = await run([
+      "cli/credentials.ts",
+      "add",
+      "--org",
+      org,
+      "--source",
+      "solaredge",
+      "--label",
+      "dry",
+      "--discover",
+    ], apiKey);
+    assert.equal(add.code, 0, add.stderr);
+    const [{ id: orgId }] = await sql`select id from public.organizations where name = ${org}`;
+    const runsBefore = (await sql`select count(*)::int as n from public.sync_runs`)[0].n;
+    const dry = await run(["cli/fetch.ts", "solaredge", "--dry-run", "--site", String(siteId)]);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /Dry run: nothing was written/);
+    assert.match(
+      dry.stdout,
+      new RegExp(`write s3://${env.METER_DATA_BUCKET}/raw/solaredge/${orgId}/.*site_${siteId}_`),
+    );
+    assert.ok((await simRequests(apiKey)).count >= 2);
+    assert.deepEqual(await listKeys(`raw/solaredge/${orgId}/`), []);
+    assert.equal((await sql`select count(*)::int as n from public.sync_runs`)[0].n, runsBefore);
+    const [site] = await sql`
+      select synced_through, last_attempt_at from public.inverter_sites where organization_id = ${orgId}`;
+    assert.deepEqual([site.synced_through, site.last_attempt_at], [null, null]);
+
+    const real = await run([
+      "cli/fetch.ts",
+      "solaredge",
+      "--site",
+      String(siteId),
+      "--lookback",
+      "3",
+    ]);
+    assert.equal(real.code, 0, real.stdout + real.stderr);
+    assert.match(real.stdout, /1\/1 sites synced/);
+    assert.equal((await listKeys(`raw/solaredge/${orgId}/`)).length, 1);
+  } finally {
+    await sql.end();
+  }
+});

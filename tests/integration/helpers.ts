@@ -1,0 +1,115 @@
+/**
+ * Shared set-up for the integration tests, which run against the real local stack (Postgres with
+ * pg_cron, the pg_net worker, the gateway serving the real function, moto S3 and the SolarEdge
+ * simulator over HTTP). Each test seeds its own organisation and simulator account, so tests never
+ * see each other's sites.
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import postgres from "postgres";
+import { Keyring } from "../../shared/keyring.ts";
+import { isStackUp } from "../../local/stack.ts";
+import { stackEnv, stackPorts } from "../../local/stack_env.ts";
+import type { SimAccount, SimFault } from "../../local/simulators/solaredge.ts";
+
+export const env = stackEnv;
+export const SIM = `http://127.0.0.1:${stackPorts.solaredge}`;
+
+export async function requireStack(): Promise<void> {
+  if (!(await isStackUp())) {
+    throw new Error(
+      "Cannot run integration tests: the local stack is down (run `deno task stack up`)",
+    );
+  }
+}
+
+export function db() {
+  return postgres(env.SUPABASE_DB_URL, { max: 2, prepare: false, onnotice: () => {} });
+}
+
+export function s3() {
+  return new S3Client({
+    region: env.AWS_REGION,
+    endpoint: env.S3_ENDPOINT,
+    forcePathStyle: true,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+  });
+}
+
+export async function listKeys(prefix: string): Promise<string[]> {
+  const out = await s3().send(
+    new ListObjectsV2Command({ Bucket: env.METER_DATA_BUCKET, Prefix: prefix }),
+  );
+  return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+export async function getObject(key: string): Promise<string> {
+  const out = await s3().send(new GetObjectCommand({ Bucket: env.METER_DATA_BUCKET, Key: key }));
+  return await out.Body!.transformToString();
+}
+
+export function uniqueId(): number {
+  return 100_000 + Math.floor(Math.random() * 800_000_000);
+}
+
+export async function simAccount(account: SimAccount): Promise<void> {
+  const res = await fetch(`${SIM}/_sim/accounts`, {
+    method: "POST",
+    body: JSON.stringify(account),
+  });
+  if (!res.ok) throw new Error(`Cannot add simulator account: ${res.status} ${await res.text()}`);
+}
+
+export async function simFault(fault: SimFault): Promise<void> {
+  const res = await fetch(`${SIM}/_sim/faults`, { method: "POST", body: JSON.stringify(fault) });
+  if (!res.ok) throw new Error(`Cannot add simulator fault: ${res.status} ${await res.text()}`);
+}
+
+export async function simRequests(apiKey: string): Promise<{ count: number; paths: string[] }> {
+  const res = await fetch(`${SIM}/_sim/requests?apiKey=${encodeURIComponent(apiKey)}`);
+  return await res.json();
+}
+
+/** An organisation with one SolarEdge credential whose secret is the given document. */
+export async function seedCredential(
+  sql: postgres.Sql,
+  name: string,
+  document: Record<string, unknown>,
+): Promise<{ orgId: string; credentialId: string }> {
+  const [org] = await sql`insert into public.organizations (name) values (${name}) returning id`;
+  const token = await Keyring.parse(env.ENCRYPTION_KEY).encrypt(JSON.stringify(document));
+  const [cred] = await sql`
+    insert into public.inverter_credentials (organization_id, source, label, secret)
+    values (${org.id}, 'solaredge', ${name}, ${token}) returning id`;
+  return { orgId: org.id, credentialId: cred.id };
+}
+
+/** Starts a run through the gateway, as a dashboard or operator would. */
+export async function startRun(body: Record<string, unknown>): Promise<Response> {
+  return await fetch(`${env.SUPABASE_URL}/functions/v1/solaredge/run`, {
+    method: "POST",
+    headers: { "content-type": "application/json", apikey: env.SUPABASE_SERVICE_KEY },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export async function waitForRun(sql: postgres.Sql, runId: string, timeoutMs = 90_000) {
+  return await waitFor(`run ${runId} to finish`, async () => {
+    const [run] =
+      await sql`select * from public.sync_runs where id = ${runId} and status <> 'running'`;
+    return run;
+  }, timeoutMs);
+}
