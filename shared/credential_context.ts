@@ -8,7 +8,7 @@ import { fetchWithRetry, type HttpOptions } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { MinutePacer } from "./pacer.ts";
 import type { CredentialRow } from "./store.ts";
-import type { Adapter, AdapterContext } from "./types.ts";
+import type { Adapter, AdapterContext, VendorConfig } from "./types.ts";
 
 export interface Decrypter {
   decrypt(token: string): Promise<string>;
@@ -16,6 +16,7 @@ export interface Decrypter {
 
 export interface OpenOptions {
   baseUrl: string;
+  vendorConfig?: VendorConfig;
   keyring: Decrypter;
   logger: Logger;
   now: () => Date;
@@ -48,6 +49,8 @@ export async function openCredential<S>(
   return {
     baseUrl: o.baseUrl,
     secret,
+    vendorConfig: o.vendorConfig ?? {},
+    plan: row.plan ?? {},
     now: o.now,
     logger: o.logger.child({ credential: row.id }),
     http: (req) =>

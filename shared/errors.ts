@@ -42,3 +42,14 @@ export class RequestError extends Error {
     this.status = status;
   }
 }
+
+/**
+ * The vendor rejects the application itself (e.g. Enphase "API Key - Client mismatch"): no
+ * credential is at fault, so none is disabled, and the run for that vendor stops.
+ */
+export class VendorConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "VendorConfigError";
+  }
+}

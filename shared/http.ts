@@ -15,6 +15,8 @@ export interface HttpRequest {
   label: string;
   /** Statuses that disable the credential; per-site calls may narrow it (403 = that site only). */
   fatalStatuses?: readonly number[];
+  /** Statuses returned to the caller instead of thrown (token endpoints read their error body). */
+  acceptStatuses?: readonly number[];
 }
 
 export interface HttpResult {
@@ -93,7 +95,9 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
   }
   o.pacer?.observe(response.headers);
   const status = response.status;
-  if (status >= 200 && status < 300) return { status, headers: response.headers, text };
+  if ((status >= 200 && status < 300) || req.acceptStatuses?.includes(status)) {
+    return { status, headers: response.headers, text };
+  }
   if (RETRIABLE.has(status)) {
     const error: RetryHint = new RetriableError(
       `Cannot call ${req.label}: received HTTP ${status}`,

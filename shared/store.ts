@@ -12,6 +12,8 @@ export interface CredentialRow {
   label: string;
   secret: string;
   status: string;
+  /** Plan limits of the customer's vendor account, e.g. `{ "perMinute": 10, "perMonth": 1000 }`. */
+  plan?: Record<string, unknown>;
 }
 
 export interface SiteRow {
@@ -73,7 +75,7 @@ export function createStore(sql: Sql): Store {
   return {
     async credentials(source, credentialId) {
       return await sql<CredentialRow[]>`
-        select id, organization_id, source, label, secret, status
+        select id, organization_id, source, label, secret, status, plan
         from public.inverter_credentials
         where source = ${source}
           and ${credentialId ? sql`id = ${credentialId}` : sql`status = 'active'`}

@@ -51,13 +51,57 @@ export interface AdapterSpec {
   endpoints: readonly string[];
 }
 
-/** What an adapter gets for one credential: its secret, a paced HTTP client, a clock, a logger. */
+/**
+ * What an adapter gets for one credential: its secret, a paced HTTP client that adds the
+ * credential's auth headers (and, for token vendors, renews an expired token and retries once), the
+ * vendor's app configuration, a clock and a logger.
+ */
 export interface AdapterContext<S = unknown> {
   baseUrl: string;
-  secret: S;
+  /** The current secret document; token vendors' documents change when a token is renewed. */
+  readonly secret: S;
   http: (request: HttpRequest) => Promise<HttpResult>;
+  vendorConfig: VendorConfig;
+  /** The credential's plan limits (`inverter_credentials.plan`), e.g. `{ perMinute: 10 }`. */
+  plan: Readonly<Record<string, unknown>>;
   now: () => Date;
   logger: Logger;
+}
+
+/** The vendor's app-level settings from the environment: client ids and secrets, hosts. */
+export type VendorConfig = Readonly<Record<string, string | undefined>>;
+
+/** A token endpoint call: retries 429/5xx; any other status is returned for the vendor to read. */
+export type TokenCall = (request: HttpRequest) => Promise<HttpResult>;
+
+/**
+ * How an OAuth 2.0 or session vendor renews its access: the wire format only. The core decides
+ * when (near expiry, after a 401), serialises renewals per credential across invocations, and
+ * stores the new document encrypted before it is used.
+ */
+export interface TokenSpec<S> {
+  /** The access token in use and when it expires (unknown for sessions without a lifetime). */
+  current(secret: S): { accessToken?: string; expiresAt?: Date };
+  /**
+   * Returns the new secret document. Throws FatalCredentialError when the grant is gone
+   * (`invalid_grant`, revoked, wrong password) with the vendor's message; RetriableError otherwise.
+   */
+  renew(call: TokenCall, secret: S, vendor: VendorConfig): Promise<S>;
+  /** A resource answer that means the token expired although the status is not 401 (GoodWe). */
+  isExpired?(result: HttpResult): boolean;
+  /** Renew this long before expiry; default 5 minutes (SMA tokens live 300 s: use less). */
+  marginSeconds?: number;
+}
+
+/** The authorization-code connect flow of an OAuth vendor. */
+export interface ConnectSpec<S> {
+  authorizeUrl(vendor: VendorConfig, redirectUri: string, state: string): string;
+  exchangeCode(
+    call: TokenCall,
+    vendor: VendorConfig,
+    code: string,
+    redirectUri: string,
+  ): Promise<S>;
 }
 
 export interface Adapter<S = unknown> {
@@ -68,6 +112,12 @@ export interface Adapter<S = unknown> {
   authHeaders(secret: S): Record<string, string>;
   /** Vendor wording for a status that disables the credential, for the operator. */
   describeFatal?(status: number): string | undefined;
+  /** Token vendors (`auth` oauth2 or session): how tokens are renewed. */
+  tokens?: TokenSpec<S>;
+  /** OAuth vendors: the customer-facing connect flow. */
+  connect?: ConnectSpec<S>;
+  /** Names of the environment variables of `vendorConfig` this vendor requires. */
+  requiredConfig?: readonly string[];
   fetchSitesList(ctx: AdapterContext<S>): Promise<VendorSite[]>;
   fetchSiteData(
     ctx: AdapterContext<S>,
