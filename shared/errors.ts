@@ -3,13 +3,22 @@
  * next: retry later, stop using a credential, or skip one record. `app.ts` maps them to HTTP.
  */
 
-/** Worth trying again later: 429, 5xx, network failures, timeouts. */
+/**
+ * Worth trying again later: 429, 5xx, network failures, timeouts. `retryAfterMs` says how long the
+ * vendor wants the whole credential left alone (e.g. GoodWe's GY0429): the run then skips that
+ * credential's remaining sites instead of failing each of them.
+ */
 export class RetriableError extends Error {
   readonly status?: number;
-  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+  readonly retryAfterMs?: number;
+  constructor(
+    message: string,
+    options?: { status?: number; cause?: unknown; retryAfterMs?: number },
+  ) {
     super(message, { cause: options?.cause });
     this.name = "RetriableError";
     this.status = options?.status;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

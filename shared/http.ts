@@ -65,7 +65,7 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
     });
     if (!(result instanceof RetriableError)) return result;
     lastError = result;
-    const wait = (result as RetryHint).retryAfterMs;
+    const wait = result.retryAfterMs;
     if (wait !== undefined) {
       o.pacer?.holdFor(wait);
       if (wait > o.maxRetryAfterMs) break;
@@ -73,8 +73,6 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
   }
   throw lastError ?? new RetriableError(`Cannot call ${req.label}: no attempt was made`);
 }
-
-type RetryHint = RetriableError & { retryAfterMs?: number };
 
 async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<HttpResult> {
   const timeout = AbortSignal.timeout(o.timeoutMs);
@@ -99,12 +97,10 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
     return { status, headers: response.headers, text };
   }
   if (RETRIABLE.has(status)) {
-    const error: RetryHint = new RetriableError(
-      `Cannot call ${req.label}: received HTTP ${status}`,
-      { status },
-    );
-    error.retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), o.now());
-    throw error;
+    throw new RetriableError(`Cannot call ${req.label}: received HTTP ${status}`, {
+      status,
+      retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), o.now()),
+    });
   }
   if ((req.fatalStatuses ?? FATAL).includes(status)) {
     const message = o.fatalMessage(status, req.label) ??
@@ -114,7 +110,7 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
   throw new BadRecordError(`Cannot call ${req.label}: received HTTP ${status}`, { status });
 }
 
-function backoff(attempt: number, o: Required<HttpOptions>, last?: RetryHint): number {
+function backoff(attempt: number, o: Required<HttpOptions>, last?: RetriableError): number {
   if (last?.retryAfterMs !== undefined) {
     // With a pacer the hold already covers the wait; sleeping here too would wait twice.
     return o.pacer ? 0 : Math.min(last.retryAfterMs, o.maxRetryAfterMs);
