@@ -81,6 +81,8 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
     if (!discover) return 0;
     const ctx = await openCredential(adapter, row, {
       baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
+      vendorConfig: config.vendors[source],
+      store: createStore(sql),
       keyring,
       logger: createLogger({ level: "warn", write: (l) => io.stderr(`${l}\n`) }),
       now: () => new Date(),

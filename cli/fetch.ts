@@ -67,6 +67,7 @@ export async function main(
       store,
       objects,
       keyring: Keyring.parse(config.encryptionKeys),
+      vendorConfig: config.vendors[adapter.spec.source],
       logger: createLogger({
         level: values.verbose ? "debug" : "warn",
         write: (line) => io.stderr(`${line}\n`),

@@ -7,6 +7,8 @@ import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import { ConfigError } from "./config.ts";
 import { RequestError } from "./errors.ts";
+import { mountConnectRoutes } from "./connect_routes.ts";
+import { requireServiceKey } from "./service_key.ts";
 import { parseRunRequest } from "./run_request.ts";
 import { runSync } from "./runner.ts";
 import type { FetcherRuntime } from "./runtime.ts";
@@ -21,6 +23,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Seconds a run may start new sites for; Supabase's free plan stops a worker at 150 s. */
   runBudgetSeconds?: number;
+  /** Vendor-specific routes (SMA's backchannel consent), mounted under `/<vendor>`. */
+  routes?: (app: Hono) => void;
 }
 
 export function createFetcherApp<S>(
@@ -32,7 +36,7 @@ export function createFetcherApp<S>(
   const source = adapter.spec.source;
   const now = options.now ?? (() => new Date());
   const waitUntil = options.waitUntil ?? defaultWaitUntil;
-  const app = new Hono().basePath(`/${source}`);
+  const app: Hono = new Hono().basePath(`/${source}`);
 
   app.get("/health", async (c) => {
     try {
@@ -44,7 +48,7 @@ export function createFetcherApp<S>(
   });
 
   app.post("/run", async (c) => {
-    requireServiceKey(c.req.raw.headers, config.serviceKeys);
+    requireServiceKey(c.req.raw.headers, config.serviceKeys, "start a run");
     const request = parseRunRequest(await c.req.text());
     const rt = runtime();
     const dryRunWrites: string[] = [];
@@ -62,6 +66,7 @@ export function createFetcherApp<S>(
         ? { put: (key) => Promise.resolve(void dryRunWrites.push(key)) }
         : rt.objects,
       keyring: rt.keyring,
+      vendorConfig: config.vendors[source],
       logger: rt.logger,
       now,
     }, { ...request, runId, deadline }).catch((error) => {
@@ -70,6 +75,9 @@ export function createFetcherApp<S>(
     waitUntil(work);
     return c.json({ runId, status: "accepted", dryRun: request.dryRun }, 202);
   });
+
+  if (adapter.connect) mountConnectRoutes(app, adapter, config, runtime, now);
+  options.routes?.(app);
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));
 
@@ -85,22 +93,6 @@ export function createFetcherApp<S>(
   });
 
   return app;
-}
-
-function requireServiceKey(headers: Headers, keys: readonly string[]): void {
-  const bearer = headers.get("authorization")?.replace(/^Bearer\s+/i, "");
-  const presented = [headers.get("apikey"), bearer].filter((k): k is string => !!k);
-  if (!presented.some((p) => keys.some((k) => timingSafeEqual(p, k)))) {
-    throw new RequestError(401, "Cannot start a run: a service key is required");
-  }
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }
 
 function defaultWaitUntil(promise: Promise<unknown>): void {

@@ -20,7 +20,13 @@ export interface Config {
   initialHistoryHours: number;
   siteConcurrency: number;
   baseUrls: Readonly<Record<string, string | undefined>>;
+  /** Each vendor's app settings: every `<VENDOR>_*` variable, e.g. ENPHASE_CLIENT_ID. */
+  vendors: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
+  /** Signs OAuth `state`; when unset a key is derived from ENCRYPTION_KEY. */
+  oauthStateSecret?: string;
 }
+
+const VENDORS = ["solaredge", "enphase", "sma", "goodwe"] as const;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -38,7 +44,10 @@ export function environment(): Env {
  * `service: false` is for the operator CLIs, which talk to the database directly and never serve
  * HTTP, so they need neither the project URL nor a service key.
  */
-export function loadConfig(env: Env = environment(), options: { service?: boolean } = {}): Config {
+export function loadConfig(
+  env: Env = environment(),
+  options: { service?: boolean; requireVendor?: readonly string[] } = {},
+): Config {
   const service = options.service ?? true;
   const problems: string[] = [];
   const required = (name: string, value = env[name]): string => {
@@ -74,8 +83,14 @@ export function loadConfig(env: Env = environment(), options: { service?: boolea
     siteConcurrency: positive("SITE_CONCURRENCY", 4),
     baseUrls: {
       solaredge: env.SOLAREDGE_BASE_URL || undefined,
+      enphase: env.ENPHASE_BASE_URL || undefined,
+      sma: env.SMA_BASE_URL || undefined,
+      goodwe: env.GOODWE_LOGIN_URL || undefined,
     },
+    vendors: Object.fromEntries(VENDORS.map((v) => [v, vendorEnv(env, v)])),
+    oauthStateSecret: env.OAUTH_STATE_SECRET || undefined,
   };
+  for (const name of options.requireVendor ?? []) required(name);
   if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {
     problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
   }
@@ -83,6 +98,13 @@ export function loadConfig(env: Env = environment(), options: { service?: boolea
     throw new ConfigError(`Cannot start: ${problems.join("; ")}`);
   }
   return Object.freeze(config);
+}
+
+function vendorEnv(env: Env, vendor: string): Record<string, string | undefined> {
+  const prefix = `${vendor.toUpperCase()}_`;
+  return Object.freeze(
+    Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith(prefix) && v !== "")),
+  );
 }
 
 /** Supabase injects the new secret keys as a JSON dictionary (`{"default":"sb_secret_..."}`). */

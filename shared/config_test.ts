@@ -50,3 +50,18 @@ Deno.test("loadConfig for the CLIs needs no project URL or service key", () => {
   });
   assert.deepEqual(config.serviceKeys, []);
 });
+
+Deno.test("loadConfig collects each vendor's variables and requires what the function needs", () => {
+  const config = loadConfig({
+    ...full,
+    ENPHASE_CLIENT_ID: "cid",
+    ENPHASE_API_KEY: "k",
+    SMA_CLIENT_ID: "s",
+  });
+  assert.deepEqual(config.vendors.enphase, { ENPHASE_CLIENT_ID: "cid", ENPHASE_API_KEY: "k" });
+  assert.deepEqual(config.vendors.sma, { SMA_CLIENT_ID: "s" });
+  assert.throws(
+    () => loadConfig(full, { requireVendor: ["ENPHASE_CLIENT_ID", "ENPHASE_CLIENT_SECRET"] }),
+    /ENPHASE_CLIENT_ID is not set; ENPHASE_CLIENT_SECRET is not set/,
+  );
+});

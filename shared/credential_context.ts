@@ -1,27 +1,37 @@
 /**
  * Opens one credential for use: decrypts the Fernet token, lets the adapter validate the document,
  * registers every sensitive string with the log redactor, and builds the paced HTTP client the
- * adapter calls through.
+ * adapter calls through. For OAuth and session vendors that client renews the token before it
+ * expires, and once more when the vendor says it expired (401, or the vendor's own signal), then
+ * repeats the call.
  */
-import { BadRecordError } from "./errors.ts";
-import { fetchWithRetry, type HttpOptions } from "./http.ts";
+import { BadRecordError, FatalCredentialError } from "./errors.ts";
+import { fetchWithRetry, type HttpOptions, type HttpRequest, type HttpResult } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { MinutePacer } from "./pacer.ts";
-import type { CredentialRow } from "./store.ts";
+import type { CredentialRow, Store } from "./store.ts";
+import { TokenManager } from "./token_manager.ts";
 import type { Adapter, AdapterContext, VendorConfig } from "./types.ts";
 
 export interface Decrypter {
   decrypt(token: string): Promise<string>;
 }
 
+export interface Keys extends Decrypter {
+  encrypt(plaintext: string): Promise<string>;
+}
+
 export interface OpenOptions {
   baseUrl: string;
   vendorConfig?: VendorConfig;
-  keyring: Decrypter;
+  keyring: Keys;
+  /** Needed by token vendors: renewals are stored under the credential's row lock. */
+  store?: Store;
   logger: Logger;
   now: () => Date;
   http?: HttpOptions;
   countCall: () => void;
+  beforeTokenCommit?: () => void | Promise<void>;
 }
 
 export async function openCredential<S>(
@@ -38,30 +48,85 @@ export async function openCredential<S>(
       `Cannot open credential "${row.label}": its secret does not decrypt with ENCRYPTION_KEY`,
     );
   }
+  const redact = (sensitive: string[]) => {
+    for (const s of sensitive) if (s) o.logger.redactor.add(s);
+  };
   const { secret, sensitive } = adapter.parseSecret(document);
-  for (const s of sensitive) if (s) o.logger.redactor.add(s);
-  const auth = adapter.authHeaders(secret);
+  redact(sensitive);
+  const vendorConfig = o.vendorConfig ?? {};
+  const send = (req: HttpRequest, options: HttpOptions = {}) =>
+    fetchWithRetry(req, {
+      ...o.http,
+      onAttempt: o.countCall,
+      fatalMessage: (status) => adapter.describeFatal?.(status),
+      ...options,
+    });
+  let tokens: TokenManager<S> | undefined;
+  if (adapter.tokens) {
+    if (!o.store) throw new Error("Cannot open a token credential without a store");
+    tokens = new TokenManager(secret, {
+      adapter,
+      credentialId: row.id,
+      store: o.store,
+      keyring: o.keyring,
+      vendorConfig,
+      call: (req) => send(req),
+      now: o.now,
+      onSecret: redact,
+      beforeCommit: o.beforeTokenCommit,
+    });
+  }
   const pacer = new MinutePacer({
-    perMinute: adapter.spec.rateLimits.perMinute,
+    ...pacing(adapter, row),
     now: o.http?.now,
     sleep: o.http?.sleep,
   });
+  const current = () => tokens?.secret ?? secret;
+  const attempt = (req: HttpRequest) =>
+    send({
+      ...req,
+      headers: { accept: "application/json", ...req.headers, ...adapter.authHeaders(current()) },
+      acceptStatuses: tokens ? [...(req.acceptStatuses ?? []), 401] : req.acceptStatuses,
+    }, { pacer });
+  const expired = (r: HttpResult) => r.status === 401 || !!adapter.tokens?.isExpired?.(r);
   return {
     baseUrl: o.baseUrl,
-    secret,
-    vendorConfig: o.vendorConfig ?? {},
+    get secret() {
+      return current();
+    },
+    vendorConfig,
     plan: row.plan ?? {},
     now: o.now,
     logger: o.logger.child({ credential: row.id }),
-    http: (req) =>
-      fetchWithRetry(
-        { ...req, headers: { accept: "application/json", ...req.headers, ...auth } },
-        {
-          ...o.http,
-          pacer,
-          onAttempt: o.countCall,
-          fatalMessage: (status) => adapter.describeFatal?.(status),
-        },
-      ),
+    http: async (req) => {
+      if (!tokens) return await attempt(req);
+      await tokens.ensureFresh();
+      const used = tokens.accessToken();
+      let result = await attempt(req);
+      if (expired(result)) {
+        await tokens.renew(used);
+        result = await attempt(req);
+      }
+      if (result.status === 401 && !req.acceptStatuses?.includes(401)) {
+        throw new FatalCredentialError(
+          adapter.describeFatal?.(401) ??
+            `Cannot call ${req.label}: the vendor rejected a freshly renewed token (HTTP 401)`,
+          { status: 401 },
+        );
+      }
+      return result;
+    },
   };
+}
+
+/** The credential's plan overrides the adapter's default limits (Enphase plans, SMA packages). */
+function pacing<S>(adapter: Adapter<S>, row: CredentialRow) {
+  const plan = row.plan ?? {};
+  if (typeof plan.perFiveMinutes === "number") {
+    return { window: { limit: plan.perFiveMinutes, windowMs: 300_000 } };
+  }
+  const perMinute = typeof plan.perMinute === "number"
+    ? plan.perMinute
+    : adapter.spec.rateLimits.perMinute;
+  return { perMinute };
 }

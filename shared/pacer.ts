@@ -7,6 +7,8 @@ const MINUTE = 60_000;
 
 export interface PacerOptions {
   perMinute?: number;
+  /** A limit over another window instead (SMA counts per 5 minutes): `{ limit, windowMs }`. */
+  window?: { limit: number; windowMs: number };
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -15,11 +17,17 @@ export class MinutePacer {
   #limit: number | undefined;
   #calls: number[] = [];
   #exhaustedUntil = 0;
+  #window = MINUTE;
+  #learns = true;
   #now: () => number;
   #sleep: (ms: number) => Promise<void>;
 
   constructor(options: PacerOptions = {}) {
-    this.#limit = options.perMinute;
+    this.#limit = options.window?.limit ?? options.perMinute;
+    if (options.window) {
+      this.#window = options.window.windowMs;
+      this.#learns = false;
+    }
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
@@ -29,11 +37,11 @@ export class MinutePacer {
     let waited = 0;
     for (;;) {
       const now = this.#now();
-      this.#calls = this.#calls.filter((t) => t > now - MINUTE);
+      this.#calls = this.#calls.filter((t) => t > now - this.#window);
       const full = this.#limit !== undefined && this.#calls.length >= this.#limit;
       const wait = Math.max(
         this.#exhaustedUntil - now,
-        full ? this.#calls[0] + MINUTE - now : 0,
+        full ? this.#calls[0] + this.#window - now : 0,
       );
       if (wait <= 0) {
         this.#calls.push(now);
@@ -46,6 +54,7 @@ export class MinutePacer {
 
   /** Learns from the vendor's headers; a remaining count of 0 holds calls for the window. */
   observe(headers: Headers): void {
+    if (!this.#learns) return;
     const limit = Number(headers.get("x-ratelimit-limit-minute"));
     if (Number.isFinite(limit) && limit > 0) this.#limit = limit;
     const remaining = headers.get("x-ratelimit-remaining-minute");

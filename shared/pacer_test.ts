@@ -47,3 +47,19 @@ Deno.test("MinutePacer holds every call after a 429 until Retry-After has passed
   await pacer.take();
   assert.deepEqual(c.sleeps, [7000]);
 });
+
+Deno.test("MinutePacer can count over a five-minute window (SMA) and ignores minute headers", async () => {
+  const c = clock();
+  const pacer = new MinutePacer({
+    window: { limit: 2, windowMs: 300_000 },
+    now: c.now,
+    sleep: c.sleep,
+  });
+  await pacer.take();
+  c.advance(60_000);
+  await pacer.take();
+  pacer.observe(new Headers({ "x-ratelimit-limit-minute": "100" }));
+  c.advance(60_000);
+  await pacer.take();
+  assert.deepEqual(c.sleeps, [180_000]);
+});

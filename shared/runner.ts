@@ -4,15 +4,15 @@
  * one bad credential or site never stops the others.
  */
 import type { Config } from "./config.ts";
-import { type Decrypter, openCredential } from "./credential_context.ts";
-import { FatalCredentialError } from "./errors.ts";
+import { type Keys, openCredential } from "./credential_context.ts";
+import { FatalCredentialError, RetriableError, VendorConfigError } from "./errors.ts";
 import type { HttpOptions } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { mapLimit } from "./pool.ts";
 import type { ObjectStore } from "./s3.ts";
 import type { CredentialRow, RunCounts, SiteRow, Store } from "./store.ts";
 import { syncSiteWindow } from "./sync_site.ts";
-import type { Adapter, AdapterContext, Window } from "./types.ts";
+import type { Adapter, AdapterContext, VendorConfig, Window } from "./types.ts";
 import { planWindows, splitWindow } from "./windows.ts";
 
 export interface RunDeps<S> {
@@ -24,7 +24,10 @@ export interface RunDeps<S> {
   baseUrl: string;
   store: Store;
   objects: ObjectStore;
-  keyring: Decrypter;
+  keyring: Keys;
+  vendorConfig?: VendorConfig;
+  /** Test seam passed to the token manager (see token_manager.ts). */
+  beforeTokenCommit?: () => void | Promise<void>;
   logger: Logger;
   now?: () => Date;
   http?: HttpOptions;
@@ -58,6 +61,8 @@ export interface RunSummary {
   counts: RunCounts;
   sites: SiteOutcome[];
   credentialErrors: Array<{ credentialId: string; error: string }>;
+  /** Set when the vendor rejected the application itself; no further credential is tried. */
+  stopReason?: string;
 }
 
 export async function runSync<S>(deps: RunDeps<S>, options: RunOptions): Promise<RunSummary> {
@@ -83,7 +88,7 @@ export async function runSync<S>(deps: RunDeps<S>, options: RunOptions): Promise
       c.status === "active" && (owners.length === 0 || owners.includes(c.id))
     );
     await mapLimit(active, 4, (c) => runCredential(deps, options, c, summary, log, now));
-    await deps.store.finishRun(runId, summary.counts);
+    await deps.store.finishRun(runId, summary.counts, summary.stopReason);
   } catch (error) {
     const message = log.redactor.redact(errorMessage(error));
     log.error("Sync run failed", { error: message });
@@ -102,6 +107,7 @@ async function runCredential<S>(
   parentLog: Logger,
   now: () => Date,
 ): Promise<void> {
+  if (summary.stopReason) return;
   const log = parentLog.child({ credential: credential.id });
   const fail = (error: unknown) => log.redactor.redact(errorMessage(error));
   let ctx: AdapterContext<S>;
@@ -110,6 +116,9 @@ async function runCredential<S>(
     ctx = await openCredential(deps.adapter, credential, {
       baseUrl: deps.baseUrl,
       keyring: deps.keyring,
+      vendorConfig: deps.vendorConfig,
+      store: deps.store,
+      beforeTokenCommit: deps.beforeTokenCommit,
       logger: log,
       now,
       http: deps.http,
@@ -124,24 +133,33 @@ async function runCredential<S>(
     if (error instanceof FatalCredentialError) {
       return await failCredentialSites(deps, options, credential, summary, fail(error), true);
     }
+    if (error instanceof VendorConfigError) {
+      summary.stopReason ??= fail(error);
+      summary.credentialErrors.push({ credentialId: credential.id, error: fail(error) });
+      return;
+    }
     // Discovery is best effort: the sites already known can still be fetched.
     log.warn("Site discovery failed; using known sites", { error: fail(error) });
     sites = await deps.store.activeSites(credential.id);
   }
   sites = sites.filter((s) => matchesSite(s, options));
-  let fatal: string | undefined;
+  let halt: string | undefined;
   const limit = Math.min(deps.adapter.spec.rateLimits.concurrency, deps.config.siteConcurrency);
   await mapLimit(sites, limit, async (site) => {
     summary.counts.sitesTotal++;
-    if (fatal || (options.deadline && now() >= options.deadline)) {
-      const why = fatal ?? "Run stopped before the time limit; the next run continues here";
-      return await record(deps, summary, credential, site, { status: "skipped", error: why });
+    const stop = halt ?? summary.stopReason ??
+      (options.deadline && now() >= options.deadline
+        ? "Run stopped before the time limit; the next run continues here"
+        : undefined);
+    if (stop) {
+      return await record(deps, summary, credential, site, { status: "skipped", error: stop });
     }
     const outcome = await runSite(deps, options, ctx, summary, site, now);
-    if (outcome.fatal) {
-      fatal = outcome.error;
-      await deps.store.markCredential(credential.id, "needs_reauth", fatal ?? null);
+    if (outcome.halt === "fatal" && !halt) {
+      await deps.store.markCredential(credential.id, "needs_reauth", outcome.error ?? null);
     }
+    if (outcome.halt === "config") summary.stopReason ??= outcome.error;
+    if (outcome.halt) halt ??= outcome.error;
   });
 }
 
@@ -152,7 +170,7 @@ async function runSite<S>(
   summary: RunSummary,
   site: SiteRow,
   now: () => Date,
-): Promise<{ fatal: boolean; error?: string }> {
+): Promise<{ halt?: "fatal" | "pause" | "config"; error?: string }> {
   const spec = deps.adapter.spec;
   const windows: Window[] = options.lookbackHours
     ? splitWindow(
@@ -189,7 +207,7 @@ async function runSite<S>(
         totals,
         apiCalls: summary.counts.apiCalls - callsBefore,
       });
-      return { fatal: error instanceof FatalCredentialError, error: message };
+      return { halt: haltKind(error), error: message };
     }
   }
   await record(deps, summary, null, site, {
@@ -199,7 +217,7 @@ async function runSite<S>(
     totals,
     apiCalls: summary.counts.apiCalls - callsBefore,
   });
-  return { fatal: false };
+  return {};
 }
 
 interface RecordInput {
@@ -283,6 +301,15 @@ function publicOptions(o: RunOptions) {
     siteId: o.siteId ?? null,
     credentialId: o.credentialId ?? null,
   };
+}
+
+/** Errors after which this credential's other sites are not tried in this run. */
+function haltKind(error: unknown): "fatal" | "pause" | "config" | undefined {
+  if (error instanceof FatalCredentialError) return "fatal";
+  if (error instanceof VendorConfigError) return "config";
+  // The vendor asked for a pause (GoodWe GY0429): calling again now would only earn more.
+  if (error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000) return "pause";
+  return undefined;
 }
 
 function errorMessage(error: unknown): string {

@@ -3,7 +3,7 @@
  * object store, the keyring and the logger. Tests build their own instead.
  */
 import type { Config } from "./config.ts";
-import type { Decrypter } from "./credential_context.ts";
+import type { Keys } from "./credential_context.ts";
 import { connect } from "./db.ts";
 import { Keyring } from "./keyring.ts";
 import { createLogger, type Level, type Logger } from "./logger.ts";
@@ -13,7 +13,7 @@ import { createStore, type Store } from "./store.ts";
 export interface FetcherRuntime {
   store: Store;
   objects: ObjectStore;
-  keyring: Decrypter;
+  keyring: Keys;
   logger: Logger;
   /** Resolves when the database answers. */
   ping(): Promise<void>;

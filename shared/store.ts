@@ -52,7 +52,37 @@ export interface SiteResult {
   error?: string;
 }
 
+/** What a renewal under the credential's row lock decided; the store applies it and commits. */
+export type LockedDecision<T> =
+  | { kind: "keep"; result: T }
+  | { kind: "store"; secret: string; expiresAt: Date | null; result: T }
+  | { kind: "reauth"; reason: string; result: T };
+
+export interface ConnectedCredential {
+  organizationId: string;
+  source: Source;
+  label: string;
+  /** Re-authorising an existing credential replaces its secret instead of adding one. */
+  credentialId?: string;
+  secret: string;
+  expiresAt: Date | null;
+  status: "active" | "pending";
+  reason?: string | null;
+}
+
 export interface Store {
+  /** One credential without its secret, or undefined. */
+  credentialInfo(id: string): Promise<Omit<CredentialRow, "secret"> | undefined>;
+  /** Stores a credential that a connect flow produced and returns it. */
+  saveConnected(input: ConnectedCredential): Promise<CredentialRow>;
+  /**
+   * Runs `decide` inside a transaction holding the credential's row lock (`for update`), with the
+   * row as it is now, then applies and commits its decision. Concurrent invocations queue here.
+   */
+  withCredentialLock<T>(
+    id: string,
+    decide: (row: CredentialRow) => Promise<LockedDecision<T>>,
+  ): Promise<T>;
   credentials(source: Source, credentialId?: string): Promise<CredentialRow[]>;
   /** Ids of the credentials that list this site (a vendor site id or the site's uuid). */
   siteCredentials(source: Source, siteId: string): Promise<string[]>;
@@ -80,6 +110,57 @@ export function createStore(sql: Sql): Store {
         where source = ${source}
           and ${credentialId ? sql`id = ${credentialId}` : sql`status = 'active'`}
         order by created_at, id`;
+    },
+
+    async credentialInfo(id) {
+      const [row] = await sql<Omit<CredentialRow, "secret">[]>`
+        select id, organization_id, source, label, status, plan
+        from public.inverter_credentials where id = ${id}`;
+      return row;
+    },
+
+    async saveConnected(c) {
+      const [row] = c.credentialId
+        ? await sql<CredentialRow[]>`
+          update public.inverter_credentials
+          set secret = ${c.secret}, token_expires_at = ${c.expiresAt}, status = ${c.status},
+              status_reason = ${c.reason ?? null}, updated_at = now()
+          where id = ${c.credentialId} and organization_id = ${c.organizationId}
+          returning id, organization_id, source, label, secret, status, plan`
+        : await sql<CredentialRow[]>`
+          insert into public.inverter_credentials
+            (organization_id, source, label, secret, token_expires_at, status, status_reason)
+          values (${c.organizationId}, ${c.source}, ${c.label}, ${c.secret}, ${c.expiresAt},
+                  ${c.status}, ${c.reason ?? null})
+          on conflict (organization_id, source, label) do update
+          set secret = excluded.secret, token_expires_at = excluded.token_expires_at,
+              status = excluded.status, status_reason = excluded.status_reason, updated_at = now()
+          returning id, organization_id, source, label, secret, status, plan`;
+      if (!row) throw new Error(`Cannot store the credential: ${c.credentialId} does not exist`);
+      return row;
+    },
+
+    async withCredentialLock(id, decide) {
+      return await sql.begin(async (tx) => {
+        const [row] = await tx<CredentialRow[]>`
+          select id, organization_id, source, label, secret, status, plan
+          from public.inverter_credentials where id = ${id} for update`;
+        if (!row) throw new Error(`Cannot lock credential ${id}: it does not exist`);
+        const decision = await decide(row);
+        if (decision.kind === "store") {
+          await tx`
+            update public.inverter_credentials
+            set secret = ${decision.secret}, token_expires_at = ${decision.expiresAt},
+                updated_at = now()
+            where id = ${id}`;
+        } else if (decision.kind === "reauth") {
+          await tx`
+            update public.inverter_credentials
+            set status = 'needs_reauth', status_reason = ${decision.reason}, updated_at = now()
+            where id = ${id}`;
+        }
+        return decision.result;
+      }) as Awaited<ReturnType<typeof decide>>["result"];
     },
 
     async siteCredentials(source, siteId) {
@@ -187,6 +268,10 @@ export function createStore(sql: Sql): Store {
 export function readOnlyStore(store: Store, report: (what: string) => void): Store {
   return {
     credentials: (source, id) => store.credentials(source, id),
+    credentialInfo: (id) => store.credentialInfo(id),
+    saveConnected: (c) => store.saveConnected(c),
+    // A renewed token must be kept even in a dry run: the vendor has already rotated it.
+    withCredentialLock: (id, decide) => store.withCredentialLock(id, decide),
     siteCredentials: (source, siteId) => store.siteCredentials(source, siteId),
     activeSites: (id) => store.activeSites(id),
     markCredential: (id, status, reason) =>

@@ -14,22 +14,71 @@ export interface MemoryStore extends Store {
   runs: Map<string, { counts?: RunCounts; error?: string; finished: boolean }>;
   results: SiteResult[];
   credentialStatus: Map<string, { status: string; reason: string | null }>;
+  tokenExpiry: Map<string, Date | null>;
 }
 
 export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
   let seq = 0;
+  const locks = new Map<string, Promise<void>>();
   const store: MemoryStore = {
     creds,
     sites: [],
     runs: new Map(),
     results: [],
     credentialStatus: new Map(),
+    tokenExpiry: new Map(),
     credentials: (source, id) =>
       Promise.resolve(
         store.creds.filter((c) =>
           c.source === source && (id ? c.id === id : c.status === "active")
         ),
       ),
+    credentialInfo(id) {
+      const c = store.creds.find((c) => c.id === id);
+      return Promise.resolve(c && { ...c, secret: undefined });
+    },
+    saveConnected(c) {
+      let row = store.creds.find((r) => r.id === c.credentialId) ??
+        store.creds.find((r) =>
+          r.organization_id === c.organizationId && r.source === c.source && r.label === c.label
+        );
+      if (!row) {
+        row = {
+          id: `cred-${++seq}`,
+          organization_id: c.organizationId,
+          source: c.source,
+          label: c.label,
+          secret: "",
+          status: c.status,
+        };
+        store.creds.push(row);
+      }
+      row.secret = c.secret;
+      row.status = c.status;
+      store.tokenExpiry.set(row.id, c.expiresAt);
+      return Promise.resolve({ ...row });
+    },
+    async withCredentialLock(id, decide) {
+      const previous = locks.get(id) ?? Promise.resolve();
+      let release = () => {};
+      locks.set(id, new Promise<void>((r) => (release = r)));
+      await previous;
+      try {
+        const row = store.creds.find((c) => c.id === id);
+        if (!row) throw new Error(`Cannot lock credential ${id}: it does not exist`);
+        const decision = await decide({ ...row });
+        if (decision.kind === "store") {
+          row.secret = decision.secret;
+          store.tokenExpiry.set(id, decision.expiresAt);
+        } else if (decision.kind === "reauth") {
+          row.status = "needs_reauth";
+          store.credentialStatus.set(id, { status: "needs_reauth", reason: decision.reason });
+        }
+        return decision.result;
+      } finally {
+        release();
+      }
+    },
     siteCredentials: (_source, siteId) =>
       Promise.resolve([
         ...new Set(

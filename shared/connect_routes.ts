@@ -1,0 +1,118 @@
+/**
+ * The connect flow of an OAuth vendor (authorization code): `GET /<vendor>/oauth/start` sends the
+ * customer to the vendor with a signed, expiring `state`; `GET /<vendor>/oauth/callback` checks it,
+ * exchanges the code, stores the encrypted tokens, activates the credential and discovers its
+ * sites.
+ */
+import type { Hono } from "hono";
+import type { Config } from "./config.ts";
+import { openCredential } from "./credential_context.ts";
+import { RequestError } from "./errors.ts";
+import { fetchWithRetry } from "./http.ts";
+import { signState, verifyState } from "./oauth_state.ts";
+import type { FetcherRuntime } from "./runtime.ts";
+import { requireServiceKey } from "./service_key.ts";
+import type { Adapter } from "./types.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function mountConnectRoutes<S>(
+  app: Hono,
+  adapter: Adapter<S>,
+  config: Config,
+  runtime: () => FetcherRuntime,
+  now: () => Date,
+): void {
+  const source = adapter.spec.source;
+  const connect = adapter.connect!;
+  const vendor = config.vendors[source] ?? {};
+  const redirectUri = vendor[`${source.toUpperCase()}_REDIRECT_URI`] ??
+    `${config.supabaseUrl.replace(/\/$/, "")}/functions/v1/${source}/oauth/callback`;
+  const stateSecret = config.oauthStateSecret ?? config.encryptionKeys.split(",")[0].trim();
+
+  app.get("/oauth/start", async (c) => {
+    requireServiceKey(c.req.raw.headers, config.serviceKeys, "start an authorisation");
+    const { organizationId, credentialId, label } = c.req.query();
+    let orgId = organizationId;
+    if (credentialId !== undefined) {
+      if (!UUID.test(credentialId)) throw bad("credentialId must be a uuid");
+      const info = await runtime().store.credentialInfo(credentialId);
+      if (!info || info.source !== source) {
+        throw new RequestError(
+          404,
+          `Cannot start the authorisation: no ${source} credential ${credentialId}`,
+        );
+      }
+      orgId = info.organization_id;
+    } else if (!orgId || !UUID.test(orgId)) {
+      throw bad("give organizationId or credentialId (a uuid)");
+    }
+    const state = await signState(
+      { vendor: source, organizationId: orgId, credentialId, label: label || undefined },
+      stateSecret,
+      { now: now() },
+    );
+    return c.redirect(connect.authorizeUrl(vendor, redirectUri, state), 302);
+  });
+
+  app.get("/oauth/callback", async (c) => {
+    const { code, state: token, error } = c.req.query();
+    if (error) {
+      throw new RequestError(
+        400,
+        `Cannot complete the authorisation: the vendor answered ${error}`,
+      );
+    }
+    if (!code || !token) {
+      throw new RequestError(400, "Cannot complete the authorisation: code and state are required");
+    }
+    const state = await verifyState(token, stateSecret, { vendor: source, now: now() });
+    const rt = runtime();
+    const document = await connect.exchangeCode(
+      (req) => fetchWithRetry(req),
+      vendor,
+      code,
+      redirectUri,
+    );
+    const { sensitive } = adapter.parseSecret(document);
+    for (const s of sensitive) rt.logger.redactor.add(s);
+    const row = await rt.store.saveConnected({
+      organizationId: state.organizationId,
+      source,
+      label: state.label ?? `${source} (connected ${now().toISOString().slice(0, 10)})`,
+      credentialId: state.credentialId,
+      secret: await rt.keyring.encrypt(JSON.stringify(document)),
+      expiresAt: adapter.tokens?.current(document).expiresAt ?? null,
+      status: "active",
+    });
+    let sites: string[] = [];
+    let discoveryError: string | undefined;
+    try {
+      const ctx = await openCredential(adapter, row, {
+        baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
+        vendorConfig: vendor,
+        keyring: rt.keyring,
+        store: rt.store,
+        logger: rt.logger,
+        now,
+        countCall: () => {},
+      });
+      const listed = await rt.store.reconcileSites(row, await adapter.fetchSitesList(ctx));
+      sites = listed.map((s) => s.vendor_site_id);
+    } catch (e) {
+      // The tokens are stored; the hourly run will discover the sites.
+      discoveryError = rt.logger.redactor.redact((e as Error).message);
+    }
+    rt.logger.info("Credential connected", { credential: row.id, sites: sites.length });
+    return c.json({
+      credentialId: row.id,
+      organizationId: row.organization_id,
+      sites,
+      discoveryError,
+    });
+  });
+}
+
+function bad(detail: string): RequestError {
+  return new RequestError(400, `Cannot start the authorisation: ${detail}`);
+}
