@@ -1,9 +1,13 @@
 /** The vendors the operator CLIs know, by source name. */
+import { enphase } from "../supabase/functions/enphase/adapter.ts";
+import { sma } from "../supabase/functions/sma/adapter.ts";
 import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
 import type { Adapter } from "../shared/types.ts";
 
 export const adapters: Record<string, Adapter<unknown>> = {
   solaredge: solaredge as Adapter<unknown>,
+  enphase: enphase as Adapter<unknown>,
+  sma: sma as Adapter<unknown>,
 };
 
 export function adapterFor(source: string | undefined): Adapter<unknown> {

@@ -5,13 +5,15 @@
  */
 import { parseArgs } from "node:util";
 import { toReadings as solaredgeReadings } from "../supabase/functions/solaredge/map.ts";
+import { toReadings as enphaseReadings } from "../supabase/functions/enphase/map.ts";
+import { toReadings as smaReadings } from "../supabase/functions/sma/map.ts";
 import { isTimeZone } from "../shared/time.ts";
 import type { Reading } from "../shared/types.ts";
 import { type CliIo, processIo, readAll } from "./io.ts";
 
 type Normalizer = (
   body: unknown,
-  options: { tz?: string },
+  options: { tz?: string; capacityW?: number },
 ) => { readings: Reading[]; dropped: number };
 
 const NORMALIZERS: Record<string, Record<string, Normalizer>> = {
@@ -19,16 +21,29 @@ const NORMALIZERS: Record<string, Record<string, Normalizer>> = {
     power: (body, o) => solaredgeReadings(body, "power", { timeZone: o.tz }),
     energy: (body, o) => solaredgeReadings(body, "energy", { timeZone: o.tz }),
   },
+  enphase: {
+    production_micro: (body) => enphaseReadings(body, "production_micro"),
+    production_meter: (body) => enphaseReadings(body, "production_meter"),
+  },
+  // The SMA response names its plant's time zone; --capacity-w turns the spike guard on.
+  sma: {
+    measurements: (body, o) => smaReadings(body, { capacityW: o.capacityW, timeZone: o.tz }),
+  },
 };
 
-const USAGE = "Usage: deno task normalize <vendor> <kind> [--tz ZONE] < response.json\n" +
+const USAGE =
+  "Usage: deno task normalize <vendor> <kind> [--tz ZONE] [--capacity-w WATTS] < response.json\n" +
   Object.entries(NORMALIZERS).map(([v, k]) => `  ${v}: ${Object.keys(k).join(" | ")}`).join("\n") +
   "\n";
 
 export async function main(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { tz: { type: "string" } } });
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { tz: { type: "string" }, "capacity-w": { type: "string" } },
+    });
   } catch (error) {
     io.stderr(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -44,6 +59,12 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     io.stderr(`Cannot normalize: --tz ${tz} is not an IANA time zone\n`);
     return 2;
   }
+  const capacity = parsed.values["capacity-w"];
+  const capacityW = capacity === undefined ? undefined : Number(capacity);
+  if (capacityW !== undefined && !(capacityW > 0)) {
+    io.stderr(`Cannot normalize: --capacity-w must be a positive number of watts\n`);
+    return 2;
+  }
   let body: unknown;
   try {
     body = JSON.parse(await readAll(io.stdin));
@@ -52,7 +73,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   try {
-    const { readings, dropped } = normalize(body, { tz });
+    const { readings, dropped } = normalize(body, { tz, capacityW });
     io.stdout(`${JSON.stringify(readings, null, 2)}\n`);
     if (dropped > 0) io.stderr(`${dropped} intervals without a value were dropped\n`);
     return 0;

@@ -68,3 +68,35 @@ Deno.test("normalize runs as a real command through the deno task", async () => 
   assert.equal(code, 0);
   assert.ok(JSON.parse(new TextDecoder().decode(stdout)).length > 10);
 });
+
+Deno.test("normalize enphase production_micro and production_meter read epoch interval ends", async () => {
+  const micro = Deno.readTextFileSync(
+    new URL("../supabase/functions/enphase/testdata/production_micro_day.json", import.meta.url),
+  );
+  let t = io(micro);
+  assert.equal(await main(["enphase", "production_micro"], t.io), 0);
+  const readings = JSON.parse(t.out());
+  assert.ok(readings.some((r: { metric: string }) => r.metric === "power_w"));
+  assert.ok(readings.every((r: { ts: string }) => r.ts.endsWith("Z")));
+  const meter = Deno.readTextFileSync(
+    new URL("../supabase/functions/enphase/testdata/production_meter_day.json", import.meta.url),
+  );
+  t = io(meter);
+  assert.equal(await main(["enphase", "production_meter"], t.io), 0);
+  assert.ok(JSON.parse(t.out()).every((r: { device: string }) => r.device === "production_meter"));
+});
+
+Deno.test("normalize sma measurements applies the spike guard only with --capacity-w", async () => {
+  const body = Deno.readTextFileSync(
+    new URL("../supabase/functions/sma/testdata/day_new_york_power.json", import.meta.url),
+  );
+  let t = io(body);
+  assert.equal(await main(["sma", "measurements"], t.io), 0);
+  const unguarded = JSON.parse(t.out()).length;
+  t = io(body);
+  assert.equal(await main(["sma", "measurements", "--capacity-w", "5000"], t.io), 0);
+  assert.ok(JSON.parse(t.out()).length < unguarded);
+  t = io(body);
+  assert.equal(await main(["sma", "measurements", "--capacity-w", "0"], t.io), 2);
+  assert.match(t.err(), /--capacity-w must be a positive number/);
+});

@@ -1,13 +1,13 @@
 /**
  * The one long-running Deno process of the local stack (`stack up` starts it in the background,
  * logging to .local/stack/logs/services.log): the functions gateway on :54321, the pg_net worker
- * and the SolarEdge simulator on :54331. Run it in the foreground with
+ * and the vendor simulators (vendor_simulators.ts). Run it in the foreground with
  * `deno run -A local/services.ts` when debugging a function.
  */
 import { createGateway } from "./gateway.ts";
 import { readFunctionsConfig } from "./functions_config.ts";
 import { startPgNetWorker } from "./pg_net_worker.ts";
-import { serveSolarEdgeSimulator } from "./simulators/solaredge.ts";
+import { startVendorSimulators } from "./vendor_simulators.ts";
 import { stackEnv, stackPorts } from "./stack_env.ts";
 import { stackPaths } from "./stack_paths.ts";
 
@@ -41,14 +41,13 @@ const api = Deno.serve({
     console.log(`services: functions gateway on http://127.0.0.1:${port}/functions/v1/`),
 }, gateway);
 
-const { server: simulator } = serveSolarEdgeSimulator({
-  port: stackPorts.solaredge,
-  hostname: "127.0.0.1",
-});
-console.log(`services: SolarEdge simulator on ${stackEnv.SOLAREDGE_BASE_URL}`);
-controller.signal.addEventListener("abort", () => simulator.shutdown(), { once: true });
+const simulators = startVendorSimulators();
+for (const s of simulators) {
+  console.log(`services: ${s.name} on ${s.url}`);
+  controller.signal.addEventListener("abort", () => s.server.shutdown(), { once: true });
+}
 
-await Promise.all([api.finished, worker.stopped, simulator.finished]);
+await Promise.all([api.finished, worker.stopped, ...simulators.map((s) => s.server.finished)]);
 console.log("services: stopped");
 // The signal listeners above would keep the process alive.
 Deno.exit(0);

@@ -14,6 +14,9 @@ export const stackPorts = Object.freeze({
   db: 54322,
   s3: 54330,
   solaredge: 54331,
+  enphase: 54332,
+  sma: 54333,
+  goodwe: 54334,
 });
 
 const host = "127.0.0.1";
@@ -48,6 +51,19 @@ export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
   S3_ENDPOINT: `http://${host}:${stackPorts.s3}`,
   METER_DATA_BUCKET: "frontiermind-meter-data",
   SOLAREDGE_BASE_URL: `http://${host}:${stackPorts.solaredge}/v2`,
+  // The Enphase developer app the simulator knows (local/vendor_simulators.ts registers it).
+  ENPHASE_BASE_URL: `http://${host}:${stackPorts.enphase}/api/v4`,
+  ENPHASE_AUTH_URL: `http://${host}:${stackPorts.enphase}`,
+  ENPHASE_CLIENT_ID: "local-enphase-client-id",
+  ENPHASE_CLIENT_SECRET: "local-enphase-client-secret",
+  ENPHASE_API_KEY: "local-enphase-api-key",
+  ENPHASE_PER_MINUTE: "300",
+  // The SMA API client; one simulator plays SMA's auth, backchannel and monitoring hosts.
+  SMA_BASE_URL: `http://${host}:${stackPorts.sma}`,
+  SMA_AUTH_URL: `http://${host}:${stackPorts.sma}`,
+  SMA_BC_URL: `http://${host}:${stackPorts.sma}`,
+  SMA_CLIENT_ID: "local-sma-client-id",
+  SMA_CLIENT_SECRET: "local-sma-client-secret",
 });
 
 /** Variables whose values `stack status` and logs must mask. */
@@ -57,4 +73,6 @@ export const secretEnvNames: readonly string[] = Object.freeze([
   "SUPABASE_SERVICE_ROLE_KEY",
   "ENCRYPTION_KEY",
   "AWS_SECRET_ACCESS_KEY",
+  "ENPHASE_CLIENT_SECRET",
+  "SMA_CLIENT_SECRET",
 ]);

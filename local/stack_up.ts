@@ -69,7 +69,9 @@ export async function stackUp(options: StackUpOptions = {}): Promise<{ alreadyUp
   if (options.restartServices && state.services) await stopProcess(state.services);
   if (!state.services || !isRunning(state.services)) {
     ensurePortFree(stackPorts.api, "the functions gateway");
-    ensurePortFree(stackPorts.solaredge, "the SolarEdge simulator");
+    for (const vendor of ["solaredge", "enphase", "sma", "goodwe"] as const) {
+      ensurePortFree(stackPorts[vendor], `the ${vendor} simulator`);
+    }
     state.services = { pid: await step("services.ts", startServices), marker: servicesMarker };
     writeStackState(state);
   }

@@ -77,7 +77,7 @@ export async function openCredential<S>(
     });
   }
   const pacer = new MinutePacer({
-    ...pacing(adapter, row),
+    ...pacing(adapter, row, vendorConfig),
     now: o.http?.now,
     sleep: o.http?.sleep,
   });
@@ -120,13 +120,17 @@ export async function openCredential<S>(
 }
 
 /** The credential's plan overrides the adapter's default limits (Enphase plans, SMA packages). */
-function pacing<S>(adapter: Adapter<S>, row: CredentialRow) {
+function pacing<S>(adapter: Adapter<S>, row: CredentialRow, vendorConfig: VendorConfig) {
   const plan = row.plan ?? {};
   if (typeof plan.perFiveMinutes === "number") {
     return { window: { limit: plan.perFiveMinutes, windowMs: 300_000 } };
   }
+  // The app's plan (e.g. ENPHASE_PER_MINUTE for an Enphase Partner app) sets the default.
+  const appLimit = Number(vendorConfig[`${adapter.spec.source.toUpperCase()}_PER_MINUTE`]);
   const perMinute = typeof plan.perMinute === "number"
     ? plan.perMinute
+    : appLimit > 0
+    ? appLimit
     : adapter.spec.rateLimits.perMinute;
   return { perMinute };
 }

@@ -44,7 +44,7 @@ export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
         );
       if (!row) {
         row = {
-          id: `cred-${++seq}`,
+          id: crypto.randomUUID(),
           organization_id: c.organizationId,
           source: c.source,
           label: c.label,

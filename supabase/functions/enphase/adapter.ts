@@ -1,0 +1,345 @@
+/**
+ * Enphase Enlighten API v4 (Monitoring API), https://api.enphaseenergy.com/api/v4.
+ * Auth: OAuth 2.0 authorization code; every call carries the homeowner's access token as a bearer
+ * AND the application's API key as `?key=`. Access tokens live a day (86393 s); refresh tokens a
+ * month and rotate on every refresh, so only the newest document works. Limits per application by
+ * plan: Watt 10 a minute and 1,000 a month (the core takes the per-minute figure from the
+ * credential's plan), 429 without Retry-After. Systems come from `/systems` in pages of 100;
+ * production from `telemetry/production_micro` (5 min) and `production_meter` (15 min), one call
+ * each per day. Facts and sources: vendors.md §2.
+ * Docs: https://developer-v4.enphase.com/docs/quickstart.html
+ */
+import {
+  BadRecordError,
+  FatalCredentialError,
+  RetriableError,
+  VendorConfigError,
+} from "../../../shared/errors.ts";
+import type { HttpResult } from "../../../shared/http.ts";
+import { parseJson } from "../../../shared/json.ts";
+import type {
+  Adapter,
+  AdapterContext,
+  RecordedResponse,
+  SiteData,
+  TokenCall,
+  VendorConfig,
+  VendorSite,
+} from "../../../shared/types.ts";
+import { type TelemetryKind, toReadings } from "./map.ts";
+
+export interface EnphaseSecret {
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token expires, ISO-8601. */
+  expiresAt: string;
+}
+
+const spec = {
+  source: "enphase",
+  apiVersion: "v4",
+  baseUrl: "https://api.enphaseenergy.com/api/v4",
+  auth: "oauth2",
+  pageSize: 100,
+  resolutionMinutes: 15,
+  // `granularity=day` returns up to 288 five-minute intervals; one day per call keeps calls few.
+  maxRangeHours: 24,
+  rateLimits: { perMinute: 10, perMonth: 1000, concurrency: 1 },
+  endpoints: [
+    "/systems",
+    "/systems/{system_id}/telemetry/production_micro",
+    "/systems/{system_id}/telemetry/production_meter",
+  ],
+} as const;
+
+// The host of /oauth/authorize and /oauth/token unless ENPHASE_AUTH_URL says otherwise.
+const DEFAULT_AUTH_URL = "https://api.enphaseenergy.com";
+const DAY_MS = 86_400_000;
+const STEP_MS: Record<TelemetryKind, number> = {
+  production_micro: 300_000,
+  production_meter: 900_000,
+};
+
+type Ctx = AdapterContext<EnphaseSecret>;
+
+interface SystemsPage {
+  total?: unknown;
+  systems?: Array<{ system_id?: unknown; name?: unknown; timezone?: unknown }>;
+}
+
+interface TokenBody {
+  access_token?: unknown;
+  refresh_token?: unknown;
+  expires_in?: unknown;
+  error?: unknown;
+  error_description?: unknown;
+  message?: unknown;
+}
+
+export const enphase: Adapter<EnphaseSecret> = {
+  spec,
+  requiredConfig: ["ENPHASE_CLIENT_ID", "ENPHASE_CLIENT_SECRET", "ENPHASE_API_KEY"],
+
+  parseSecret(document) {
+    const d = (document ?? {}) as Record<string, unknown>;
+    for (const field of ["accessToken", "refreshToken", "expiresAt"]) {
+      if (typeof d[field] !== "string" || (d[field] as string).trim() === "") {
+        throw new BadRecordError(`Cannot use Enphase credential: ${field} is missing`);
+      }
+    }
+    const expiresAt = Date.parse(d.expiresAt as string);
+    if (Number.isNaN(expiresAt)) {
+      throw new BadRecordError("Cannot use Enphase credential: expiresAt is not an ISO date-time");
+    }
+    const secret = {
+      accessToken: (d.accessToken as string).trim(),
+      refreshToken: (d.refreshToken as string).trim(),
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
+    return { secret, sensitive: [secret.accessToken, secret.refreshToken] };
+  },
+
+  authHeaders: (secret) => ({ Authorization: `Bearer ${secret.accessToken}` }),
+
+  describeFatal(status) {
+    if (status === 403) {
+      return "Enphase refused the systems list (HTTP 403): the homeowner's approval no longer " +
+        "covers this app; ask them to connect the account again";
+    }
+    return undefined;
+  },
+
+  tokens: {
+    current: (secret) => ({
+      accessToken: secret.accessToken,
+      expiresAt: new Date(secret.expiresAt),
+    }),
+    renew: (call, secret, vendor) =>
+      tokenRequest(call, vendor, {
+        grant_type: "refresh_token",
+        refresh_token: secret.refreshToken,
+      }, { verb: "renew the Enphase access token", previous: secret }),
+    // Renew well ahead: a day-long token, and a renewal that waits on the Watt plan's pacing.
+    marginSeconds: 600,
+  },
+
+  connect: {
+    authorizeUrl(vendor, redirectUri, state) {
+      const q = new URLSearchParams({
+        response_type: "code",
+        client_id: required(vendor, "ENPHASE_CLIENT_ID"),
+        redirect_uri: redirectUri,
+        state,
+      });
+      return `${authUrl(vendor)}/oauth/authorize?${q}`;
+    },
+    exchangeCode: (call, vendor, code, redirectUri) =>
+      tokenRequest(call, vendor, {
+        grant_type: "authorization_code",
+        redirect_uri: redirectUri,
+        code,
+      }, { verb: "exchange the Enphase authorization code" }),
+  },
+
+  async fetchSitesList(ctx) {
+    const sites: VendorSite[] = [];
+    let seen = 0;
+    for (let page = 1;; page++) {
+      const params = { page: String(page), size: String(spec.pageSize) };
+      // A 403 on the list concerns the whole authorization, so it disables the credential.
+      const { body } = await getJson(ctx, "/systems", params, "/systems", [403]);
+      const list = (body as SystemsPage).systems;
+      if (!Array.isArray(list)) {
+        throw new BadRecordError("Cannot read Enphase /systems response: systems is missing");
+      }
+      for (const s of list) {
+        if (typeof s?.system_id !== "number" && typeof s?.system_id !== "string") continue;
+        sites.push({
+          vendorSiteId: String(s.system_id),
+          name: typeof s.name === "string" ? s.name : undefined,
+          timezone: typeof s.timezone === "string" ? s.timezone : undefined,
+        });
+      }
+      seen += list.length;
+      const total = (body as SystemsPage).total;
+      if (list.length === 0 || typeof total !== "number" || seen >= total) return sites;
+    }
+  },
+
+  async fetchSiteData(ctx, site, window) {
+    const data: SiteData = {
+      responses: [],
+      readings: [],
+      dropped: 0,
+      intervalsExpected: 0,
+      intervalsReceived: 0,
+    };
+    const from = window.from.getTime();
+    const to = window.to.getTime();
+    const id = encodeURIComponent(site.vendorSiteId);
+    for (const kind of ["production_micro", "production_meter"] as const) {
+      const step = STEP_MS[kind];
+      data.intervalsExpected += Math.max(0, Math.floor(to / step) - Math.floor(from / step));
+      const slots = new Set<string>();
+      // Each call covers (start_at, start_at + 1 day]; none starts in the future, which Enphase
+      // would reject with 422.
+      for (let start = from; start < to && start < ctx.now().getTime(); start += DAY_MS) {
+        const path = `/systems/${id}/telemetry/${kind}`;
+        const params = { start_at: String(Math.floor(start / 1000)), granularity: "day" };
+        const label = `/systems/${site.vendorSiteId}/telemetry/${kind}`;
+        // 403 and 404 concern this system only; the credential still works for the others.
+        const { body, recorded } = await getJson(ctx, path, params, label, []);
+        data.responses.push({ ...recorded, endpoint: `/systems/{system_id}/telemetry/${kind}` });
+        const mapped = toReadings(body, kind);
+        data.dropped += mapped.dropped;
+        for (const r of mapped.readings) {
+          const t = Date.parse(r.ts);
+          if (t <= from || t > to) continue;
+          data.readings.push(r);
+          slots.add(r.ts);
+        }
+      }
+      data.intervalsReceived += slots.size;
+    }
+    return data;
+  },
+};
+
+async function getJson(
+  ctx: Ctx,
+  path: string,
+  params: Record<string, string>,
+  what: string,
+  fatalStatuses: number[],
+): Promise<{ body: unknown; recorded: RecordedResponse }> {
+  const key = required(ctx.vendorConfig, "ENPHASE_API_KEY");
+  const query = new URLSearchParams(params);
+  const url = `${ctx.baseUrl}${path}?key=${encodeURIComponent(key)}&${query}`;
+  const label = `Enphase ${what}`;
+  // The core renews the token and retries once on a 401 before this code sees it; the 401 that
+  // still arrives is read here, because its body tells the app's fault from the customer's.
+  const result = await ctx.http({ url, label, fatalStatuses, acceptStatuses: [401] });
+  if (result.status === 401) throw unauthorized(result, label, [key, ctx.secret.accessToken]);
+  const body = parseJson(result, label);
+  const recorded = {
+    endpoint: path,
+    request: { method: "GET", url: `${ctx.baseUrl}${path}?key=[redacted]&${query}` },
+    status: result.status,
+    body,
+  };
+  return { body, recorded };
+}
+
+function unauthorized(result: HttpResult, label: string, secrets: string[]): Error {
+  const details = scrub(vendorText(result.text, ["details", "message"]), secrets);
+  // "API Key -Client mismatch": ENPHASE_API_KEY and the token's client are different apps. No
+  // customer can fix that, so no credential is disabled (vendors.md §2.2).
+  if (/(key|client)\s*-?\s*(client\s*)?mismatch/i.test(details)) {
+    return new VendorConfigError(
+      `Cannot call ${label}: Enphase answered "${details}": ENPHASE_API_KEY belongs to another ` +
+        "app than ENPHASE_CLIENT_ID",
+    );
+  }
+  return new FatalCredentialError(
+    `Cannot call ${label}: Enphase rejected the access token (HTTP 401): ${details}`,
+    { status: 401 },
+  );
+}
+
+async function tokenRequest(
+  call: TokenCall,
+  vendor: VendorConfig,
+  params: Record<string, string>,
+  o: { verb: string; previous?: EnphaseSecret },
+): Promise<EnphaseSecret> {
+  const clientId = required(vendor, "ENPHASE_CLIENT_ID");
+  const clientSecret = required(vendor, "ENPHASE_CLIENT_SECRET");
+  const label = "Enphase /oauth/token";
+  // Enphase wants the grant in the query string and the client in a Basic header (§2.2).
+  const result = await call({
+    url: `${authUrl(vendor)}/oauth/token?${new URLSearchParams(params)}`,
+    method: "POST",
+    headers: {
+      authorization: `Basic ${base64(`${clientId}:${clientSecret}`)}`,
+      accept: "application/json",
+    },
+    label,
+    acceptStatuses: [400, 401],
+  });
+  const secrets = [clientSecret, params.code, params.refresh_token, o.previous?.accessToken];
+  const body = jsonOrUndefined(result.text) as TokenBody | undefined;
+  if (result.status >= 200 && result.status < 300) return newSecret(body, o, label);
+  const description = scrub(vendorText(result.text, ["error_description", "message"]), secrets);
+  // A 401 here is the app's client id or secret, not the homeowner's grant.
+  if (
+    result.status === 401 && (body?.error === "unauthorized" || body?.error === "invalid_client")
+  ) {
+    throw new VendorConfigError(
+      `Cannot ${o.verb}: Enphase rejected the app's client credentials (${description}): ` +
+        "check ENPHASE_CLIENT_ID and ENPHASE_CLIENT_SECRET",
+    );
+  }
+  const error = typeof body?.error === "string" ? ` ${body.error}` : "";
+  throw new FatalCredentialError(
+    `Cannot ${o.verb}: Enphase answered HTTP ${result.status}${error}: ${description}`,
+    { status: result.status },
+  );
+}
+
+function newSecret(
+  body: TokenBody | undefined,
+  o: { verb: string; previous?: EnphaseSecret },
+  label: string,
+): EnphaseSecret {
+  // Without a refresh token in the answer the old one stays valid (RFC 6749 §6).
+  const refresh = body?.refresh_token ?? o.previous?.refreshToken;
+  const expiresIn = body?.expires_in;
+  if (
+    typeof body?.access_token !== "string" || typeof refresh !== "string" ||
+    typeof expiresIn !== "number" || !(expiresIn > 0)
+  ) {
+    // A cut-off answer is a network failure; the next attempt may get a whole one.
+    throw new RetriableError(`Cannot ${o.verb}: ${label} answered without a usable token`);
+  }
+  return {
+    accessToken: body.access_token,
+    refreshToken: refresh,
+    expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
+  };
+}
+
+/** The vendor's own words from a JSON error body, or the start of a non-JSON one. */
+function vendorText(text: string, fields: string[]): string {
+  const body = jsonOrUndefined(text) as Record<string, unknown> | undefined;
+  const said = fields.map((f) => body?.[f]).find((v) => typeof v === "string" && v !== "");
+  return (said as string | undefined) ?? (text.trim().slice(0, 200) || "no details");
+}
+
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Vendors echo what they were sent; no key, token or code may reach a message. */
+function scrub(text: string, secrets: Array<string | undefined>): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.replaceAll(s, "[redacted]");
+  return out;
+}
+
+function required(vendor: VendorConfig, name: string): string {
+  const value = vendor[name];
+  if (!value) throw new VendorConfigError(`Cannot call Enphase: ${name} is not set`);
+  return value;
+}
+
+function authUrl(vendor: VendorConfig): string {
+  return (vendor.ENPHASE_AUTH_URL || DEFAULT_AUTH_URL).replace(/\/+$/, "");
+}
+
+function base64(text: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}

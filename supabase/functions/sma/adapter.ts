@@ -1,0 +1,184 @@
+/**
+ * SMA Monitoring API v1, https://monitoring.smaapis.de, for Sunny Portal Classic and ennexOS
+ * plants. Auth: OAuth 2.0 bearer tokens from SMA's Keycloak (auth.smaapis.de), living 300 s,
+ * either from the owner's authorization code with `offline_access` (a refresh token without fixed
+ * expiry, treated as rotating) or from the B2B backchannel flow (backchannel.ts). Limits: since
+ * 2025-07-01 a plan-specific number of requests per client credential per 5-minute window,
+ * answered with 429 and no Retry-After; the core paces by the plan's `perFiveMinutes` and this
+ * adapter asks one request at a time. Data: one plant-local day per request, five-minute
+ * `EnergyAndPowerPv` per active solar inverter; no paging seen. Facts and sources: vendors.md §3.
+ * Docs: https://developer.sma.de/sma-apis.html
+ */
+import { BadRecordError, FatalCredentialError } from "../../../shared/errors.ts";
+import { parseJson } from "../../../shared/json.ts";
+import type { Adapter, AdapterContext, SiteData, VendorSite } from "../../../shared/types.ts";
+import { smaBackchannel } from "./backchannel.ts";
+import { inverters, localDates, plantTimeZone } from "./plant.ts";
+import { toReadings } from "./map.ts";
+import { parseSmaSecret } from "./secret.ts";
+import { authUrl, requestToken } from "./token_request.ts";
+
+export interface SmaSecret {
+  accessToken: string;
+  refreshToken?: string;
+  /** ISO-8601 expiry of `accessToken`. */
+  expiresAt: string;
+  flow: "code" | "backchannel";
+  /** The owner's e-mail for the backchannel flow. */
+  loginHint?: string;
+}
+
+const DAY_SET = "/v1/devices/{deviceId}/measurements/sets/EnergyAndPowerPv/Day";
+
+const spec = {
+  source: "sma",
+  apiVersion: "v1",
+  baseUrl: "https://monitoring.smaapis.de",
+  auth: "oauth2",
+  pageSize: 100,
+  maxRangeHours: 24,
+  resolutionMinutes: 5,
+  // The per-5-minute number is plan-specific: the core takes `perFiveMinutes` from the plan.
+  rateLimits: { concurrency: 1 },
+  endpoints: ["/v1/plants", "/v1/plants/{plantId}", "/v1/plants/{plantId}/devices/lean", DAY_SET],
+} as const;
+
+type Ctx = AdapterContext<SmaSecret>;
+
+export const sma: Adapter<SmaSecret> = {
+  spec,
+  requiredConfig: ["SMA_CLIENT_ID", "SMA_CLIENT_SECRET"],
+  parseSecret: parseSmaSecret,
+
+  authHeaders: (secret) => ({ Authorization: `Bearer ${secret.accessToken}` }),
+
+  describeFatal(status) {
+    if (status === 401) {
+      return "SMA rejected the access token (HTTP 401) even after renewing it: reconnect the " +
+        "SMA account";
+    }
+    if (status === 403) return "SMA refused the plant list (HTTP 403): check the app's API access";
+    return undefined;
+  },
+
+  tokens: {
+    // Access tokens live 300 s: renewing 5 minutes ahead (the default) would renew every call.
+    marginSeconds: 60,
+    current: (s) => ({ accessToken: s.accessToken, expiresAt: new Date(s.expiresAt) }),
+    async renew(call, s, vendor) {
+      if (s.flow === "backchannel") {
+        return await smaBackchannel.tokenFor(call, vendor, s.loginHint ?? "");
+      }
+      const token = await requestToken(call, vendor, {
+        grant_type: "refresh_token",
+        refresh_token: s.refreshToken ?? "",
+      }, "renew the SMA access token");
+      // Rotation is assumed (vendors.md §3.2): the newest refresh token is the only good one.
+      return { ...s, ...token, refreshToken: token.refreshToken ?? s.refreshToken };
+    },
+  },
+
+  connect: {
+    authorizeUrl(vendor, redirectUri, state) {
+      const q = new URLSearchParams({
+        response_type: "code",
+        client_id: vendor.SMA_CLIENT_ID ?? "",
+        redirect_uri: redirectUri,
+        state,
+        scope: "offline_access",
+      });
+      return `${authUrl(vendor)}/oauth2/auth?${q}`;
+    },
+    async exchangeCode(call, vendor, code, redirectUri) {
+      const action = "exchange the SMA authorization code";
+      const token = await requestToken(call, vendor, {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: redirectUri,
+      }, action);
+      if (!token.refreshToken) {
+        throw new FatalCredentialError(
+          `Cannot ${action}: SMA granted no refresh token (was offline_access refused?)`,
+        );
+      }
+      return { flow: "code", ...token };
+    },
+  },
+
+  async fetchSitesList(ctx) {
+    const label = "SMA /v1/plants";
+    const result = await ctx.http({ url: `${ctx.baseUrl}/v1/plants`, label });
+    const body = parseJson(result, label) as { plants?: unknown } | null;
+    if (!Array.isArray(body?.plants)) {
+      throw new BadRecordError(`Cannot read ${label} response: plants is missing`);
+    }
+    const sites: VendorSite[] = [];
+    for (const p of body.plants as Array<Record<string, unknown>>) {
+      if (typeof p?.plantId !== "string" && typeof p?.plantId !== "number") continue;
+      sites.push({
+        vendorSiteId: String(p.plantId),
+        name: typeof p.name === "string" ? p.name : undefined,
+        timezone: typeof p.timezone === "string" ? p.timezone : undefined,
+      });
+    }
+    // An empty list is how SMA says that no owner has consented (yet) to this app.
+    if (sites.length === 0) ctx.logger.info("SMA lists no plants for this credential");
+    return sites;
+  },
+
+  async fetchSiteData(ctx, site, window) {
+    const data: SiteData = {
+      responses: [],
+      readings: [],
+      dropped: 0,
+      intervalsExpected: 0,
+      intervalsReceived: 0,
+    };
+    const plantId = site.vendorSiteId;
+    const zone = site.timezone || await plantTimeZone(ctx, plantId, data.responses);
+    const devices = await inverters(ctx, plantId, data.responses);
+    const slots = Math.max(0, (window.to.getTime() - window.from.getTime()) / 300_000);
+    for (const device of devices) {
+      data.intervalsExpected += slots;
+      for (const date of localDates(window, zone)) {
+        await fetchDay(ctx, device, date, { zone, window, data });
+      }
+    }
+    return data;
+  },
+};
+
+async function fetchDay(
+  ctx: Ctx,
+  device: { deviceId: string; generatorPowerW?: number },
+  date: string,
+  o: { zone: string; window: { from: Date; to: Date }; data: SiteData },
+): Promise<void> {
+  const id = encodeURIComponent(device.deviceId);
+  const url = `${ctx.baseUrl}/v1/devices/${id}/measurements/sets/EnergyAndPowerPv/Day?` +
+    `Date=${date}&ReturnEnergyValues=true`;
+  const label = `SMA EnergyAndPowerPv of device ${device.deviceId} on ${date}`;
+  // Only 401 disables the credential; a 403 or 404 concerns this plant or device.
+  const result = await ctx.http({ url, label, fatalStatuses: [401] });
+  const body = parseJson(result, label);
+  o.data.responses.push({
+    endpoint: DAY_SET,
+    request: { method: "GET", url },
+    status: result.status,
+    body,
+  });
+  const mapped = toReadings(body, {
+    capacityW: device.generatorPowerW,
+    timeZone: o.zone,
+    window: o.window,
+  });
+  if (mapped.spikes.length > 0) {
+    ctx.logger.warn("SMA reported implausible values; dropped", {
+      device: device.deviceId,
+      spikes: mapped.spikes.map((s) => `${s.metric} ${s.value} at ${s.ts}`),
+    });
+  }
+  o.data.readings.push(...mapped.readings);
+  o.data.dropped += mapped.dropped;
+  o.data.intervalsReceived += mapped.readings.filter((r) => r.metric === "energy_wh").length;
+}

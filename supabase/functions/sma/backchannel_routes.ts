@@ -1,0 +1,98 @@
+/**
+ * The second way to connect an SMA owner, for operators who cannot send the owner through a
+ * browser: `POST /sma/oauth/backchannel` asks SMA to e-mail the owner and stores a pending
+ * credential; `GET /sma/oauth/backchannel/{credentialId}` polls the owner's answer and, once
+ * accepted, stores the token, activates the credential and discovers its plants.
+ */
+import type { Hono } from "hono";
+import type { Config } from "../../../shared/config.ts";
+import { openCredential } from "../../../shared/credential_context.ts";
+import { RequestError } from "../../../shared/errors.ts";
+import { fetchWithRetry } from "../../../shared/http.ts";
+import type { FetcherRuntime } from "../../../shared/runtime.ts";
+import { requireServiceKey } from "../../../shared/service_key.ts";
+import { sma, type SmaSecret } from "./adapter.ts";
+import { smaBackchannel } from "./backchannel.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () => FetcherRuntime) {
+  const vendor = config.vendors.sma ?? {};
+  const call = (req: Parameters<typeof fetchWithRetry>[0]) => fetchWithRetry(req);
+
+  app.post("/oauth/backchannel", async (c) => {
+    requireServiceKey(c.req.raw.headers, config.serviceKeys, "request an owner's consent");
+    const body = await c.req.json().catch(() => ({})) as Record<string, unknown>;
+    const { organizationId, email, label } = body;
+    if (typeof organizationId !== "string" || !UUID.test(organizationId)) {
+      throw new RequestError(400, "Cannot request consent: organizationId must be a uuid");
+    }
+    if (typeof email !== "string" || !email.includes("@")) {
+      throw new RequestError(
+        400,
+        "Cannot request consent: email must be the owner's e-mail address",
+      );
+    }
+    await smaBackchannel.request(call, vendor, email);
+    // Placeholder until the owner accepts: pending credentials are never synced.
+    const pending: SmaSecret = {
+      flow: "backchannel",
+      loginHint: email,
+      accessToken: "pending-consent",
+      expiresAt: new Date(0).toISOString(),
+    };
+    const rt = runtime();
+    const row = await rt.store.saveConnected({
+      organizationId,
+      source: "sma",
+      label: typeof label === "string" && label.trim() ? label : `SMA consent of ${email}`,
+      secret: await rt.keyring.encrypt(JSON.stringify(pending)),
+      expiresAt: null,
+      status: "pending",
+      reason: `Waiting for ${email} to accept in the e-mail from SMA`,
+    });
+    return c.json({ credentialId: row.id, state: "pending" }, 202);
+  });
+
+  app.get("/oauth/backchannel/:credentialId", async (c) => {
+    requireServiceKey(c.req.raw.headers, config.serviceKeys, "read an owner's consent");
+    const id = c.req.param("credentialId");
+    const rt = runtime();
+    const info = UUID.test(id) ? await rt.store.credentialInfo(id) : undefined;
+    if (!info || info.source !== "sma") {
+      throw new RequestError(404, `Cannot read consent: no SMA credential ${id}`);
+    }
+    const [row] = await rt.store.credentials("sma", id);
+    const { secret } = sma.parseSecret(JSON.parse(await rt.keyring.decrypt(row.secret)));
+    if (secret.flow !== "backchannel" || !secret.loginHint) {
+      throw new RequestError(400, "Cannot read consent: this credential was connected by browser");
+    }
+    const state = await smaBackchannel.status(call, vendor, secret.loginHint);
+    if (state === "pending") return c.json({ credentialId: id, state });
+    if (state !== "accepted") {
+      await rt.store.markCredential(id, "needs_reauth", `The plant owner's consent is ${state}`);
+      return c.json({ credentialId: id, state });
+    }
+    const document = await smaBackchannel.tokenFor(call, vendor, secret.loginHint);
+    const saved = await rt.store.saveConnected({
+      organizationId: info.organization_id,
+      source: "sma",
+      label: info.label,
+      credentialId: id,
+      secret: await rt.keyring.encrypt(JSON.stringify(document)),
+      expiresAt: new Date(document.expiresAt),
+      status: "active",
+    });
+    const ctx = await openCredential(sma, saved, {
+      baseUrl: config.baseUrls.sma ?? sma.spec.baseUrl,
+      vendorConfig: vendor,
+      keyring: rt.keyring,
+      store: rt.store,
+      logger: rt.logger,
+      now: () => new Date(),
+      countCall: () => {},
+    });
+    const sites = await rt.store.reconcileSites(saved, await sma.fetchSitesList(ctx));
+    return c.json({ credentialId: id, state, sites: sites.map((s) => s.vendor_site_id) });
+  });
+}
