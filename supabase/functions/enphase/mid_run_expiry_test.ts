@@ -1,0 +1,90 @@
+/**
+ * An access token that expires in the middle of a run (the vendor's clock says so before ours
+ * does): the core renews once on the 401, stores the rotated refresh token, and the run goes on.
+ */
+import assert from "node:assert/strict";
+import { runSync } from "../../../shared/runner.ts";
+import { createLogger } from "../../../shared/logger.ts";
+import { simContext } from "../../../shared/testing/sim_context.ts";
+import { createEnphaseSimulator } from "../../../local/simulators/enphase.ts";
+import { fetchWithRetry } from "../../../shared/http.ts";
+import { enphase } from "./adapter.ts";
+
+const NOW = Date.parse("2026-06-15T14:07:00Z");
+const VENDOR = {
+  ENPHASE_CLIENT_ID: "mid-client",
+  ENPHASE_CLIENT_SECRET: "mid-client-secret",
+  ENPHASE_API_KEY: "mid-api-key-123",
+  ENPHASE_AUTH_URL: "http://sim.test",
+};
+
+Deno.test("expiry in the middle of a run renews the token once and the run continues", async () => {
+  let vendorClock = NOW;
+  const sim = createEnphaseSimulator({ now: () => new Date(vendorClock) });
+  sim.addApp({
+    clientId: VENDOR.ENPHASE_CLIENT_ID,
+    clientSecret: VENDOR.ENPHASE_CLIENT_SECRET,
+    apiKey: VENDOR.ENPHASE_API_KEY,
+    plan: "Partner",
+  });
+  sim.addUser({
+    email: "mid@example.com",
+    password: "pw",
+    systems: [
+      { systemId: 501, name: "First", timeZone: "Europe/Vienna", peakPowerKw: 5 },
+      { systemId: 502, name: "Second", timeZone: "Europe/Vienna", peakPowerKw: 5 },
+    ],
+  });
+  const fetchFn = ((u: string, i?: RequestInit) => sim.handler(new Request(u, i))) as typeof fetch;
+  const redirect = "https://fetcher.test/cb";
+  const approved = await sim.handler(
+    new Request(
+      `${enphase.connect!.authorizeUrl(VENDOR, redirect, "s")}&approve_as=mid@example.com`,
+    ),
+  );
+  const code = new URL(approved.headers.get("location")!).searchParams.get("code")!;
+  const secret = await enphase.connect!.exchangeCode(
+    (r) => fetchWithRetry(r, { fetch: fetchFn }),
+    VENDOR,
+    code,
+    redirect,
+  );
+
+  // The vendor's clock jumps two days when the second system is first asked for.
+  let jumped = false;
+  const handler = (req: Request) => {
+    if (!jumped && req.url.includes("/systems/502/")) {
+      jumped = true;
+      vendorClock += 2 * 86_400_000;
+    }
+    return sim.handler(req);
+  };
+  const { store, keyring } = await simContext(enphase, secret, {
+    handler,
+    baseUrl: "http://sim.test/api/v4",
+    vendorConfig: VENDOR,
+    now: new Date(NOW),
+  });
+  const grantsBefore = sim.tokenRequests().grants.length;
+  const summary = await runSync({
+    adapter: enphase,
+    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 1 },
+    baseUrl: "http://sim.test/api/v4",
+    store,
+    objects: { put: () => Promise.resolve() },
+    keyring,
+    vendorConfig: VENDOR,
+    logger: createLogger({ write: () => {} }),
+    now: () => new Date(NOW),
+    http: {
+      fetch: ((u: string, i?: RequestInit) =>
+        Promise.resolve(handler(new Request(u, i)))) as typeof fetch,
+    },
+  }, { trigger: "manual" });
+  assert.ok(jumped);
+  assert.equal(summary.counts.sitesSucceeded, 2, JSON.stringify(summary.sites));
+  assert.deepEqual(sim.tokenRequests().grants.slice(grantsBefore), ["refresh_token"]);
+  const stored = JSON.parse(await keyring.decrypt(store.creds[0].secret));
+  assert.notEqual(stored.refreshToken, secret.refreshToken);
+  assert.equal(store.creds[0].status, "active");
+});
