@@ -17,7 +17,7 @@ import { enphase } from "./adapter.ts";
 const ORG = "0b6f3f7e-1c1a-4d1e-9a57-1d1d2f0e6a01";
 const SERVICE = "service-key-for-tests";
 
-async function setup(now = () => new Date()) {
+function setup(now = () => new Date()) {
   const { server, sim } = serveEnphaseSimulator({ port: 0 });
   const base = `http://127.0.0.1:${server.addr.port}`;
   sim.addApp({
@@ -79,7 +79,7 @@ async function authorize(app: ReturnType<typeof createFetcherApp>, query: string
 }
 
 Deno.test("connecting an Enphase owner stores encrypted tokens and discovers the systems", async () => {
-  const { app, server, store, keyring, logs } = await setup();
+  const { app, server, store, keyring, logs } = setup();
   try {
     const callback = await authorize(app, `organizationId=${ORG}&label=Owner`);
     const res = await app.request(`/enphase/oauth/callback${callback.search}`);
@@ -104,7 +104,7 @@ Deno.test("connecting an Enphase owner stores encrypted tokens and discovers the
 });
 
 Deno.test("re-authorising a credential replaces its tokens in place", async () => {
-  const { app, server, store } = await setup();
+  const { app, server, store } = setup();
   try {
     const first = await authorize(app, `organizationId=${ORG}`);
     const { credentialId } = await (await app.request(`/enphase/oauth/callback${first.search}`))
@@ -122,7 +122,7 @@ Deno.test("re-authorising a credential replaces its tokens in place", async () =
 
 Deno.test("a tampered or expired state is refused and stores nothing", async () => {
   let now = new Date();
-  const { app, server, store } = await setup(() => now);
+  const { app, server, store } = setup(() => now);
   try {
     const callback = await authorize(app, `organizationId=${ORG}`);
     const tampered = new URL(callback);
@@ -141,7 +141,7 @@ Deno.test("a tampered or expired state is refused and stores nothing", async () 
 });
 
 Deno.test("the start of an authorisation needs the service key and a valid organisation", async () => {
-  const { app, server } = await setup();
+  const { app, server } = setup();
   try {
     assert.equal((await app.request(`/enphase/oauth/start?organizationId=${ORG}`)).status, 401);
     const res = await app.request("/enphase/oauth/start?organizationId=acme", {
