@@ -1,5 +1,6 @@
 /** The vendors the operator CLIs know, by source name. */
 import { enphase } from "../supabase/functions/enphase/adapter.ts";
+import { goodwe } from "../supabase/functions/goodwe/adapter.ts";
 import { sma } from "../supabase/functions/sma/adapter.ts";
 import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
 import type { Adapter } from "../shared/types.ts";
@@ -8,6 +9,7 @@ export const adapters: Record<string, Adapter<unknown>> = {
   solaredge: solaredge as Adapter<unknown>,
   enphase: enphase as Adapter<unknown>,
   sma: sma as Adapter<unknown>,
+  goodwe: goodwe as Adapter<unknown>,
 };
 
 export function adapterFor(source: string | undefined): Adapter<unknown> {

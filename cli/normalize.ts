@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { toReadings as solaredgeReadings } from "../supabase/functions/solaredge/map.ts";
 import { toReadings as enphaseReadings } from "../supabase/functions/enphase/map.ts";
 import { toReadings as smaReadings } from "../supabase/functions/sma/map.ts";
+import { toReadings as goodweReadings } from "../supabase/functions/goodwe/map.ts";
 import { isTimeZone } from "../shared/time.ts";
 import type { Reading } from "../shared/types.ts";
 import { type CliIo, processIo, readAll } from "./io.ts";
@@ -29,7 +30,18 @@ const NORMALIZERS: Record<string, Record<string, Normalizer>> = {
   sma: {
     measurements: (body, o) => smaReadings(body, { capacityW: o.capacityW, timeZone: o.tz }),
   },
+  // GoodWe dates carry no offset and the answers no zone: --tz is required.
+  goodwe: {
+    pac_by_day: (body, o) => goodweReadings(body, "pac_by_day", { timeZone: requireTz(o.tz) }),
+    monitor_detail: (body, o) =>
+      goodweReadings(body, "monitor_detail", { timeZone: requireTz(o.tz) }),
+  },
 };
+
+function requireTz(tz: string | undefined): string {
+  if (!tz) throw new Error("Cannot normalize GoodWe answers: --tz ZONE is required");
+  return tz;
+}
 
 const USAGE =
   "Usage: deno task normalize <vendor> <kind> [--tz ZONE] [--capacity-w WATTS] < response.json\n" +

@@ -100,3 +100,20 @@ Deno.test("normalize sma measurements applies the spike guard only with --capaci
   assert.equal(await main(["sma", "measurements", "--capacity-w", "0"], t.io), 2);
   assert.match(t.err(), /--capacity-w must be a positive number/);
 });
+
+Deno.test("normalize goodwe reads both the envelope and bare data, and needs --tz", async () => {
+  const text = Deno.readTextFileSync(
+    new URL("../supabase/functions/goodwe/testdata/pac_by_day_dst.json", import.meta.url),
+  );
+  let t = io(text);
+  assert.equal(await main(["goodwe", "pac_by_day", "--tz", "Europe/Amsterdam"], t.io), 0);
+  const fromEnvelope = JSON.parse(t.out());
+  assert.ok(fromEnvelope.length > 100);
+  const parsed = JSON.parse(text);
+  t = io(JSON.stringify(parsed.data ?? parsed));
+  assert.equal(await main(["goodwe", "pac_by_day", "--tz", "Europe/Amsterdam"], t.io), 0);
+  assert.deepEqual(JSON.parse(t.out()), fromEnvelope);
+  t = io(text);
+  assert.equal(await main(["goodwe", "monitor_detail"], t.io), 1);
+  assert.match(t.err(), /--tz ZONE is required/);
+});

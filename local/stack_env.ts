@@ -64,6 +64,9 @@ export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
   SMA_BC_URL: `http://${host}:${stackPorts.sma}`,
   SMA_CLIENT_ID: "local-sma-client-id",
   SMA_CLIENT_SECRET: "local-sma-client-secret",
+  // One GoodWe simulator plays SEMS+, the legacy portal and the regional API hosts.
+  GOODWE_LOGIN_URL: `http://${host}:${stackPorts.goodwe}`,
+  GOODWE_LEGACY_LOGIN_URL: `http://${host}:${stackPorts.goodwe}`,
 });
 
 /** Variables whose values `stack status` and logs must mask. */

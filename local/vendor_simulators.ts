@@ -5,6 +5,7 @@
  * tests through each simulator's `/_sim` API.
  */
 import { serveEnphaseSimulator } from "./simulators/enphase.ts";
+import { serveGoodWeSimulator } from "./simulators/goodwe.ts";
 import { serveSmaSimulator } from "./simulators/sma.ts";
 import { serveSolarEdgeSimulator } from "./simulators/solaredge.ts";
 import { stackEnv, stackPorts } from "./stack_env.ts";
@@ -33,9 +34,12 @@ export function startVendorSimulators(): RunningSimulator[] {
     clientSecret: stackEnv.SMA_CLIENT_SECRET,
     perFiveMinutes: 10_000,
   });
+  // GoodWe has no app registration: accounts (logins) are all the demo and tests add.
+  const goodwe = serveGoodWeSimulator({ port: stackPorts.goodwe, hostname });
   return [
     { name: "SolarEdge simulator", url: stackEnv.SOLAREDGE_BASE_URL, server: solaredge.server },
     { name: "Enphase simulator", url: stackEnv.ENPHASE_BASE_URL, server: enphase.server },
     { name: "SMA simulator", url: stackEnv.SMA_BASE_URL, server: sma.server },
+    { name: "GoodWe simulator", url: stackEnv.GOODWE_LOGIN_URL, server: goodwe.server },
   ];
 }

@@ -95,6 +95,7 @@ export async function openCredential<S>(
       return current();
     },
     vendorConfig,
+    authorize: tokens ? () => tokens.ensureFresh() : undefined,
     plan: row.plan ?? {},
     now: o.now,
     logger: o.logger.child({ credential: row.id }),

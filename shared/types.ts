@@ -62,6 +62,8 @@ export interface AdapterContext<S = unknown> {
   readonly secret: S;
   http: (request: HttpRequest) => Promise<HttpResult>;
   vendorConfig: VendorConfig;
+  /** Token vendors: makes sure a usable token (or session) is held before building a request. */
+  authorize?: () => Promise<void>;
   /** The credential's plan limits (`inverter_credentials.plan`), e.g. `{ perMinute: 10 }`. */
   plan: Readonly<Record<string, unknown>>;
   now: () => Date;

@@ -1,0 +1,33 @@
+/**
+ * GoodWe's answer bodies. Every answer, success or error, is HTTP 200 with a `code` (vendors.md
+ * §4.2); the classic API wraps `data` in `{hasError, code, msg}`, SEMS+ errors use
+ * `{code, translationCode, description, errorMsg, traceId}`.
+ */
+export const NOT_LOGGED_IN = { code: 100001, msg: "No access, please log in." } as const;
+export const EXPIRED = {
+  code: 100002,
+  msg: "The authorization has expired, please log in again.",
+} as const;
+export const PARAMETER_ERROR = { code: 100004, msg: "parameter error." } as const;
+export const BAD_PASSWORD = { code: 100005, msg: "Email or password error." } as const;
+export const RATE_LIMITED = { code: "GY0429", msg: "Too many requests" } as const;
+
+export function semsData(data: unknown, code: number | string = 0): Response {
+  // "操作成功" ("operation succeeded") is what the captured answers say, whatever the language.
+  return Response.json({ hasError: false, code, msg: "操作成功", data });
+}
+
+export function semsError(error: { code: number | string; msg: string }): Response {
+  return Response.json({ hasError: true, code: error.code, msg: error.msg, data: null });
+}
+
+/** SEMS+'s error shape, as captured for `100004 parameter error.` (vendors.md §4.2). */
+export function semsPlusError(error: { code: number | string; msg: string }): Response {
+  return Response.json({
+    code: String(error.code),
+    translationCode: `sems.user.${error.code}`,
+    description: error.msg,
+    errorMsg: error.msg,
+    traceId: crypto.randomUUID().replaceAll("-", ""),
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * Serves the GoodWe SEMS simulator for the local stack and the demo:
+ * `deno run -A local/simulators/goodwe_main.ts --port 54334 [--seed-demo]`.
+ * Point GOODWE_LOGIN_URL and GOODWE_LEGACY_LOGIN_URL at the printed URL.
+ */
+import { serveGoodWeSimulator, type SimAccount } from "./goodwe.ts";
+
+/** What `--seed-demo` adds: a dd/MM/yyyy account with plants on both hemispheres. */
+export const demoAccount: SimAccount = {
+  account: "demo@goodwe.example",
+  password: "demo-goodwe-password",
+  dateFormat: "dd/MM/yyyy",
+  region: "eu",
+  plants: [
+    {
+      id: "6f1c2a7e-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+      name: "Demo Utrecht Barn",
+      timeZone: "Europe/Amsterdam",
+      capacityKw: 9.6,
+    },
+    {
+      id: "7a2d3b8f-4c5e-4f60-9b0c-1d2e3f4a5b6c",
+      name: "Demo Perth Shed",
+      timeZone: "Australia/Perth",
+      capacityKw: 5,
+    },
+  ],
+};
+
+if (import.meta.main) {
+  const args = Deno.args;
+  const portArg = args.find((a) => a.startsWith("--port="))?.slice("--port=".length) ??
+    (args.includes("--port") ? args[args.indexOf("--port") + 1] : "54334");
+  const port = Number(portArg);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Cannot start the GoodWe simulator: --port must be 0-65535, got ${portArg}`);
+    Deno.exit(2);
+  }
+  const { server, sim } = serveGoodWeSimulator({ port });
+  if (args.includes("--seed-demo")) sim.addAccount(demoAccount);
+  console.log(`GoodWe simulator listening on http://127.0.0.1:${server.addr.port}`);
+}

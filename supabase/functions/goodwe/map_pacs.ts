@@ -1,0 +1,38 @@
+/**
+ * `GetPowerStationPacByDayForApp` to `power_w` readings: `data.pacs[{date, pac}]`, about one
+ * sample every 5 minutes of plant AC power in W, stamped with plant-local wall-clock time (gw2pvo
+ * gw_api.py; vendors.md §4.4). A sample is taken as the end of the 5 minutes it describes, so its
+ * time is the reading's `ts`.
+ */
+import { BadRecordError } from "../../../shared/errors.ts";
+import type { Reading } from "../../../shared/types.ts";
+import { parseSemsDate } from "./dates.ts";
+import { instantsInOrder } from "./instants.ts";
+import type { MapOptions, Mapped } from "./map.ts";
+import { quantity, roundValue } from "./units.ts";
+
+export function pacReadings(data: Record<string, unknown>, options: MapOptions): Mapped {
+  const pacs = data.pacs;
+  if (!Array.isArray(pacs)) {
+    throw new BadRecordError("Cannot read GoodWe pac_by_day response: data.pacs is missing");
+  }
+  const samples = pacs as Array<{ date?: unknown; pac?: unknown } | null>;
+  const instants = instantsInOrder(
+    samples.map((s) => parseSemsDate(s?.date, options.dateFormat)),
+    options.timeZone,
+  );
+  const byTs = new Map<string, Reading>();
+  let dropped = 0;
+  samples.forEach((sample, i) => {
+    const at = instants[i];
+    const watts = quantity(sample?.pac, "W");
+    if (at === null || watts === null) {
+      dropped++;
+      return;
+    }
+    const ts = new Date(at).toISOString();
+    byTs.set(ts, { ts, metric: "power_w", value: roundValue(watts) });
+  });
+  const readings = [...byTs.values()].sort((a, b) => a.ts.localeCompare(b.ts));
+  return { readings, dropped, sentinels: 0 };
+}

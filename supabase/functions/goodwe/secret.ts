@@ -1,0 +1,61 @@
+/**
+ * The GoodWe credential document: the SEMS account and password (GoodWe has no API keys), plus the
+ * session of the last login, which the core stores encrypted with the rest of the document.
+ */
+import { BadRecordError } from "../../../shared/errors.ts";
+
+export interface GoodWeSession {
+  /** The JSON string sent in the `token` header: the `data` object the login answered. */
+  token: string;
+  /** The regional API base the login pointed to, ending with `/`. */
+  api: string;
+  issuedAt: string;
+}
+
+export interface GoodWeSecret {
+  account: string;
+  password: string;
+  session?: GoodWeSession;
+}
+
+export function parseGoodWeSecret(
+  document: unknown,
+): { secret: GoodWeSecret; sensitive: string[] } {
+  const d = document as Partial<GoodWeSecret> | null;
+  if (!d || typeof d.account !== "string" || d.account.trim() === "") {
+    throw new BadRecordError("Cannot use GoodWe credential: account is missing");
+  }
+  // A password may legitimately start or end with a space: it is used exactly as stored.
+  if (typeof d.password !== "string" || d.password === "") {
+    throw new BadRecordError("Cannot use GoodWe credential: password is missing");
+  }
+  const secret: GoodWeSecret = { account: d.account.trim(), password: d.password };
+  if (d.session !== undefined && d.session !== null) secret.session = validSession(d.session);
+  const sensitive = [secret.password];
+  if (secret.session) sensitive.push(secret.session.token, innerToken(secret.session.token));
+  return { secret, sensitive: sensitive.filter((s) => s !== "") };
+}
+
+function validSession(s: Partial<GoodWeSession>): GoodWeSession {
+  const bad = (what: string) => new BadRecordError(`Cannot use GoodWe credential: session ${what}`);
+  if (typeof s !== "object" || typeof s.token !== "string" || s.token === "") {
+    throw bad("token is missing");
+  }
+  if (typeof s.api !== "string" || !/^https?:\/\/.+\/$/.test(s.api)) {
+    throw bad("api must be an http(s) URL ending with /");
+  }
+  if (typeof s.issuedAt !== "string" || Number.isNaN(Date.parse(s.issuedAt))) {
+    throw bad("issuedAt must be a date");
+  }
+  return { token: s.token, api: s.api, issuedAt: s.issuedAt };
+}
+
+/** The bare token inside the header JSON, so a log line that quotes only it is masked too. */
+function innerToken(header: string): string {
+  try {
+    const parsed = JSON.parse(header) as { token?: unknown };
+    return typeof parsed.token === "string" ? parsed.token : "";
+  } catch {
+    return "";
+  }
+}
