@@ -1,16 +1,18 @@
 /**
- * `deno task demo`: one hourly cycle end to end on the local stack. Starts the stack if it is down
- * (and stops it again at the end), seeds a demo fleet with encrypted SolarEdge credentials, fires
- * the pg_cron job by running its own SQL, waits for the function to finish, and prints what
- * happened. Exits 0 only if every demo site synced and its object is in S3.
+ * `deno task demo`: one hourly cycle end to end on the local stack, for all four manufacturers.
+ * Starts the stack if it is down (and stops it again at the end), seeds a demo fleet (SolarEdge
+ * keys, Enphase and SMA owners connected through the OAuth flow, a GoodWe login), fires each
+ * vendor's pg_cron job by running its own SQL, waits for the functions, and prints what happened.
+ * Exits 0 only if every demo site synced and its object is in S3.
  */
 import postgres from "postgres";
-import { isStackUp, stackDown, stackUp } from "../local/stack.ts";
-import { stackEnv, stackPorts } from "../local/stack_env.ts";
-import { DEMO_ORG, demoAccounts, seedDemo } from "./demo_seed.ts";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { isStackUp, stackDown, stackUp } from "../local/stack.ts";
+import { stackEnv } from "../local/stack_env.ts";
+import { DEMO_ORG } from "./demo_fleet.ts";
+import { seedDemo } from "./demo_seed.ts";
 
-const JOB = "solaredge-hourly";
+const VENDORS = ["solaredge", "enphase", "sma", "goodwe"] as const;
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -19,50 +21,54 @@ async function main(): Promise<number> {
     console.log("Starting the local stack (it will be stopped again at the end)");
     await stackUp();
   } else console.log("Using the local stack that is already running");
-  const sql = postgres(stackEnv.SUPABASE_DB_URL, { max: 2, onnotice: () => {} });
+  const sql = postgres(stackEnv.SUPABASE_DB_URL, { max: 4, onnotice: () => {} });
   try {
-    const orgId = await seedDemo(
-      sql,
-      `http://127.0.0.1:${stackPorts.solaredge}`,
-      stackEnv.ENCRYPTION_KEY,
-    );
-    const sites = demoAccounts.flatMap((a) => a.sites);
+    const orgId = await seedDemo(sql);
     console.log(
-      `Seeded "${DEMO_ORG}" (${orgId}): 2 credentials, ${sites.length} sites in ` +
-        `${new Set(sites.map((s) => s.timeZone)).size} time zones`,
+      `Seeded "${DEMO_ORG}" (${orgId}): SolarEdge keys, Enphase and SMA owners ` +
+        "connected through OAuth, a GoodWe login",
     );
 
-    const [job] = await sql`select command from cron.job where jobname = ${JOB}`;
-    if (!job) throw new Error(`Cannot find the pg_cron job ${JOB}: were the migrations applied?`);
-    console.log(`Firing pg_cron job ${JOB} with its own SQL: ${job.command}`);
     const firedAt = new Date();
-    const [fired] = await sql.unsafe(job.command);
-    const requestId = Object.values(fired)[0];
-    const response = await poll(
-      "pg_net's response",
-      async () =>
-        (await sql`select status_code, error_msg from net._http_response where id = ${requestId as number}`)[
-          0
-        ],
-    );
-    console.log(`pg_net delivered request ${requestId}: HTTP ${response.status_code}`);
-    if (response.status_code !== 202) {
-      throw new Error(`The function answered ${response.status_code}`);
+    const requests = await Promise.all(VENDORS.map(async (vendor) => {
+      const [job] = await sql`select command from cron.job where jobname = ${`${vendor}-hourly`}`;
+      if (!job) {
+        throw new Error(
+          `Cannot find the pg_cron job ${vendor}-hourly: were the migrations applied?`,
+        );
+      }
+      const [fired] = await sql.unsafe(job.command);
+      console.log(`Fired pg_cron job ${vendor}-hourly: ${job.command}`);
+      return Object.values(fired)[0] as number;
+    }));
+    for (const [i, id] of requests.entries()) {
+      const response = await poll(
+        `pg_net's response for ${VENDORS[i]}`,
+        async () => (await sql`select status_code from net._http_response where id = ${id}`)[0],
+      );
+      if (response.status_code !== 202) {
+        throw new Error(`The ${VENDORS[i]} function answered ${response.status_code}`);
+      }
     }
+    console.log("pg_net delivered all four requests: HTTP 202");
 
-    const run = await poll("the sync run", async () =>
-      (await sql`
-        select * from public.sync_runs
-        where source = 'solaredge' and trigger = 'cron' and started_at >= ${firedAt}
-          and status <> 'running'
-        order by started_at desc limit 1`)[0]);
+    const runs = await Promise.all(
+      VENDORS.map((vendor) =>
+        poll(`the ${vendor} run`, async () =>
+          (await sql`
+          select * from public.sync_runs
+          where source = ${vendor} and trigger = 'cron' and started_at >= ${firedAt}
+            and status <> 'running'
+          order by started_at desc limit 1`)[0])
+      ),
+    );
     const status = await sql`
-      select s.vendor_site_id, s.name, s.timezone, s.synced_through, s.last_success_at, s.last_error,
+      select s.source, s.vendor_site_id, s.name, s.timezone, s.synced_through, s.last_error,
              s.last_object_key, r.status, r.readings, r.intervals_expected, r.intervals_received
       from public.inverter_sites s
-      join public.sync_run_sites r on r.site_id = s.id and r.run_id = ${run.id}
-      where s.organization_id = ${orgId}
-      order by s.vendor_site_id`;
+      join public.sync_run_sites r on r.site_id = s.id and r.run_id = any(${runs.map((r) => r.id)})
+      where s.organization_id = ${orgId} and s.active
+      order by s.source, s.vendor_site_id`;
     const s3 = new S3Client({
       region: stackEnv.AWS_REGION,
       endpoint: stackEnv.S3_ENDPOINT,
@@ -74,33 +80,41 @@ async function main(): Promise<number> {
     });
     let stored = 0;
     for (const row of status) {
-      if (!row.last_object_key) continue;
+      if (row.status !== "succeeded" || !row.last_object_key) continue;
       await s3.send(
         new HeadObjectCommand({ Bucket: stackEnv.METER_DATA_BUCKET, Key: row.last_object_key }),
       );
       stored++;
     }
+    console.log("\nRuns (all organisations):");
+    for (const run of runs) {
+      console.log(
+        `  ${run.source.padEnd(9)} ${
+          run.status.padEnd(9)
+        } ${run.sites_succeeded}/${run.sites_total} sites, ` +
+          `${run.api_calls} API calls, ${run.objects_written} objects`,
+      );
+    }
     const synced = status.filter((r) => r.status === "succeeded").length;
-    console.log(
-      `\nRun ${run.id}: ${run.status}, ${run.sites_succeeded}/${run.sites_total} sites ` +
-        `(all organisations), ${run.api_calls} API calls, ${run.objects_written} objects`,
-    );
-    console.log(`\nDemo sites synced: ${synced}/${sites.length}`);
+    console.log(`\nDemo sites synced: ${synced}/${status.length}`);
     console.log("\nS3 objects written:");
     for (const r of status) {
       console.log(`  s3://${stackEnv.METER_DATA_BUCKET}/${r.last_object_key}`);
     }
     console.log("\nSync status (inverter_sites):");
     console.table(status.map((r) => ({
+      vendor: r.source,
       site: r.vendor_site_id,
       name: r.name,
-      timezone: r.timezone,
+      timezone: r.timezone ?? "",
       synced_through: r.synced_through?.toISOString(),
       readings: r.readings,
       complete: `${r.intervals_received}/${r.intervals_expected}`,
       error: r.last_error ?? "",
     })));
-    const ok = synced === sites.length && stored === sites.length;
+    const vendorsSeen = new Set(status.map((r) => r.source)).size;
+    const ok = status.length > 0 && synced === status.length && stored === status.length &&
+      vendorsSeen === VENDORS.length;
     console.log(
       `\nDemo ${ok ? "succeeded" : "FAILED"} in ${
         ((performance.now() - started) / 1000).toFixed(1)

@@ -1,58 +1,83 @@
 /**
- * The demo's fleet: one organisation with two SolarEdge credentials (a site owner's key and a
- * fleet account with X-Account-Key) over five simulated sites in four time zones. Re-seeding is
- * idempotent: the same organisation, credentials and simulator accounts are reused.
+ * Seeds the demo fleet: the customers' accounts in the simulators, then the credentials the way an
+ * operator or a customer creates them. SolarEdge keys and the GoodWe login are stored encrypted
+ * directly (what `deno task credentials add` does); Enphase and SMA owners go through the
+ * function's OAuth connect flow, approving at the simulated vendor. Re-seeding reuses everything.
  */
 import type postgres from "postgres";
 import { Keyring } from "../shared/keyring.ts";
-import type { SimAccount } from "../local/simulators/solaredge.ts";
+import { stackEnv, stackPorts } from "../local/stack_env.ts";
+import {
+  DEMO_ORG,
+  enphaseHomeowner,
+  goodweAccount,
+  smaOwner,
+  solarEdgeAccounts,
+} from "./demo_fleet.ts";
 
-export const DEMO_ORG = "Demo Solar Fleet";
+const sim = (vendor: keyof typeof stackPorts) => `http://127.0.0.1:${stackPorts[vendor]}/_sim`;
 
-export const demoAccounts: SimAccount[] = [
-  {
-    apiKey: "demo-owner-v2-key-7f3a9c",
-    sites: [
-      { siteId: 3100001, name: "Hamburg warehouse", timeZone: "Europe/Berlin", peakPowerKw: 48 },
-      { siteId: 3100002, name: "Lisbon office", timeZone: "Europe/Lisbon", peakPowerKw: 12.5 },
-    ],
-  },
-  {
-    apiKey: "demo-fleet-v2-key-51d2e8",
-    accountKey: "demo-fleet-account-key-0c44",
-    sites: [
-      { siteId: 3200001, name: "Austin depot", timeZone: "America/Chicago", peakPowerKw: 96 },
-      { siteId: 3200002, name: "Denver school", timeZone: "America/Denver", peakPowerKw: 30 },
-      { siteId: 3200003, name: "Sydney car park", timeZone: "Australia/Sydney", peakPowerKw: 150 },
-    ],
-  },
-];
+async function post(url: string, body: unknown): Promise<void> {
+  const res = await fetch(url, { method: "POST", body: JSON.stringify(body) });
+  await res.body?.cancel();
+  if (!res.ok) throw new Error(`Cannot seed ${url}: HTTP ${res.status}`);
+}
 
-export async function seedDemo(sql: postgres.Sql, simUrl: string, encryptionKey: string) {
-  for (const account of demoAccounts) {
-    const res = await fetch(`${simUrl}/_sim/accounts`, {
-      method: "POST",
-      body: JSON.stringify(account),
-    });
-    if (!res.ok) throw new Error(`Cannot seed the SolarEdge simulator: HTTP ${res.status}`);
-  }
-  const keyring = Keyring.parse(encryptionKey);
+export async function seedDemo(sql: postgres.Sql): Promise<string> {
+  for (const account of solarEdgeAccounts) await post(`${sim("solaredge")}/accounts`, account);
+  await post(`${sim("enphase")}/users`, enphaseHomeowner);
+  await post(`${sim("sma")}/owners`, smaOwner);
+  await post(`${sim("goodwe")}/accounts`, goodweAccount);
+
   const [existing] = await sql<{ id: string }[]>`
     select id from public.organizations where name = ${DEMO_ORG} order by created_at limit 1`;
   const orgId = existing?.id ??
     (await sql<
       { id: string }[]
     >`insert into public.organizations (name) values (${DEMO_ORG}) returning id`)[0].id;
-  const labels = ["Owner key", "Fleet account"];
-  for (const [i, account] of demoAccounts.entries()) {
-    const secret = await keyring.encrypt(
-      JSON.stringify({ apiKey: account.apiKey, accountKey: account.accountKey }),
-    );
+  const keyring = Keyring.parse(stackEnv.ENCRYPTION_KEY);
+  const store = async (source: string, label: string, document: unknown) => {
+    const secret = await keyring.encrypt(JSON.stringify(document));
     await sql`
       insert into public.inverter_credentials (organization_id, source, label, secret)
-      values (${orgId}, 'solaredge', ${labels[i]}, ${secret})
+      values (${orgId}, ${source}, ${label}, ${secret})
       on conflict (organization_id, source, label) do update
       set secret = excluded.secret, status = 'active', status_reason = null, updated_at = now()`;
-  }
+  };
+  const [owner, fleet] = solarEdgeAccounts;
+  await store("solaredge", "Owner key", { apiKey: owner.apiKey });
+  await store("solaredge", "Fleet account", { apiKey: fleet.apiKey, accountKey: fleet.accountKey });
+  await store("goodwe", "Installer login", {
+    account: goodweAccount.account,
+    password: goodweAccount.password,
+  });
+  await connect("enphase", orgId, "Homeowner", enphaseHomeowner.email);
+  await connect("sma", orgId, "Plant owner", smaOwner.email);
   return orgId;
+}
+
+/** The customer's side of the connect flow: follow the redirects, approve at the vendor. */
+async function connect(vendor: string, orgId: string, label: string, email: string) {
+  const start = await fetch(
+    `${stackEnv.SUPABASE_URL}/functions/v1/${vendor}/oauth/start?organizationId=${orgId}&label=${
+      encodeURIComponent(label)
+    }`,
+    { headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY }, redirect: "manual" },
+  );
+  await start.body?.cancel();
+  if (start.status !== 302) {
+    throw new Error(`Cannot connect ${vendor}: oauth/start answered ${start.status}`);
+  }
+  const authorize = new URL(start.headers.get("location")!);
+  // The simulator's stand-in for the owner logging in and pressing "Allow".
+  authorize.searchParams.set("approve_as", email);
+  const approved = await fetch(authorize, { redirect: "manual" });
+  await approved.body?.cancel();
+  const callback = await fetch(approved.headers.get("location")!);
+  const body = await callback.json();
+  if (callback.status !== 200) {
+    throw new Error(
+      `Cannot connect ${vendor}: the callback answered ${callback.status} ${body.error}`,
+    );
+  }
 }
