@@ -1,0 +1,131 @@
+/**
+ * GoodWe on the real stack: the session token is stored encrypted and reused, an expired session
+ * logs in again once mid-run, a wrong password disables only that credential, and GY0429 pauses
+ * the credential for this run instead of failing site after site.
+ */
+import assert from "node:assert/strict";
+import { stackPorts } from "../../local/stack_env.ts";
+import { db, env, listKeys, requireStack, waitForRun } from "./helpers.ts";
+import { newOrg, readSecret } from "./oauth_helpers.ts";
+import { Keyring } from "../../shared/keyring.ts";
+
+const SIM = `http://127.0.0.1:${stackPorts.goodwe}/_sim`;
+
+async function admin(path: string, body?: unknown) {
+  const res = await fetch(
+    `${SIM}${path}`,
+    body === undefined ? {} : { method: "POST", body: JSON.stringify(body) },
+  );
+  const text = await res.text();
+  assert.ok(res.ok, `${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function goodweLogin(sql: ReturnType<typeof db>, label: string, password = "right-password") {
+  const account = `${label}-${crypto.randomUUID()}@example.com`;
+  await admin("/accounts", {
+    account,
+    password: "right-password",
+    plants: [
+      { id: crypto.randomUUID(), name: "Plant A", timeZone: "Europe/Amsterdam", capacityKw: 10 },
+      { id: crypto.randomUUID(), name: "Plant B", timeZone: "Europe/Amsterdam", capacityKw: 6 },
+    ],
+  });
+  const orgId = await newOrg(sql, `GoodWe ${account}`);
+  const secret = await Keyring.parse(env.ENCRYPTION_KEY).encrypt(
+    JSON.stringify({ account, password }),
+  );
+  const [cred] = await sql`
+    insert into public.inverter_credentials (organization_id, source, label, secret)
+    values (${orgId}, 'goodwe', ${label}, ${secret}) returning id`;
+  return { account, orgId, credentialId: cred.id as string };
+}
+
+async function runGoodWe(credentialId: string) {
+  const res = await fetch(`${env.SUPABASE_URL}/functions/v1/goodwe/run`, {
+    method: "POST",
+    headers: { "content-type": "application/json", apikey: env.SUPABASE_SERVICE_KEY },
+    body: JSON.stringify({ credentialId }),
+  });
+  assert.equal(res.status, 202);
+  return (await res.json()).runId as string;
+}
+
+Deno.test("a GoodWe session is stored encrypted, reused, and renewed once when it expires mid-run", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const { account, orgId, credentialId } = await goodweLogin(sql, "session");
+    const first = await waitForRun(sql, await runGoodWe(credentialId));
+    assert.equal(first.status, "succeeded");
+    const doc = await readSecret(sql, credentialId);
+    assert.ok(doc.session?.token && doc.session.api);
+    const [row] =
+      await sql`select secret from public.inverter_credentials where id = ${credentialId}`;
+    assert.ok(!row.secret.includes(doc.session.token));
+    assert.equal((await admin(`/requests?account=${encodeURIComponent(account)}`)).logins, 1);
+
+    await waitForRun(sql, await runGoodWe(credentialId));
+    assert.equal(
+      (await admin(`/requests?account=${encodeURIComponent(account)}`)).logins,
+      1,
+      "the session was reused",
+    );
+
+    await admin("/expire", { account });
+    const third = await waitForRun(sql, await runGoodWe(credentialId));
+    assert.equal(third.status, "succeeded");
+    assert.equal((await admin(`/requests?account=${encodeURIComponent(account)}`)).logins, 2);
+    assert.notEqual((await readSecret(sql, credentialId)).session.token, doc.session.token);
+    assert.ok((await listKeys(`raw/goodwe/${orgId}/`)).length >= 2);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("a wrong GoodWe password sets needs_reauth with GoodWe's message and is not retried", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const { account, credentialId } = await goodweLogin(sql, "wrong", "not-the-password");
+    await waitForRun(sql, await runGoodWe(credentialId));
+    const [cred] =
+      await sql`select status, status_reason from public.inverter_credentials where id = ${credentialId}`;
+    assert.equal(cred.status, "needs_reauth");
+    assert.match(cred.status_reason, /Email or password error/);
+    assert.ok(!cred.status_reason.includes("not-the-password"));
+    const logins = (await admin(`/requests?account=${encodeURIComponent(account)}`)).logins;
+    await waitForRun(sql, await runGoodWe(credentialId));
+    assert.equal((await admin(`/requests?account=${encodeURIComponent(account)}`)).logins, logins);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("GY0429 pauses the credential for this run without failing it or looping", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const { account, credentialId } = await goodweLogin(sql, "limited");
+    await waitForRun(sql, await runGoodWe(credentialId));
+    const before = (await admin(`/requests?account=${encodeURIComponent(account)}`)).count;
+    await admin("/faults", { kind: "GY0429", count: 50, account });
+    const runId = await runGoodWe(credentialId);
+    await waitForRun(sql, runId);
+    const results =
+      await sql`select status, error from public.sync_run_sites where run_id = ${runId} order by id`;
+    assert.equal(results.length, 2);
+    assert.ok(
+      results.some((r) => r.status === "skipped" && /GY0429|Too many/i.test(r.error)),
+      JSON.stringify(results),
+    );
+    const [cred] =
+      await sql`select status from public.inverter_credentials where id = ${credentialId}`;
+    assert.equal(cred.status, "active");
+    const calls = (await admin(`/requests?account=${encodeURIComponent(account)}`)).count - before;
+    assert.ok(calls <= 3, `${calls} calls after GY0429`);
+    await fetch(`${SIM}/faults`, { method: "DELETE" }).then((r) => r.body?.cancel());
+  } finally {
+    await sql.end();
+  }
+});
