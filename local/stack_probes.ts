@@ -21,7 +21,25 @@ async function get(url: string, method = "GET"): Promise<Response> {
 }
 
 /** Keyed by part; `Object.values` gives them in start order. */
-export const stackProbes: Readonly<Record<"db" | "functions" | "s3" | "solaredge", Probe>> = Object
+type Part = "db" | "functions" | "s3" | "solaredge" | "enphase" | "sma" | "goodwe";
+
+/** The token vendors' simulators answer `/_sim/health`, as each of them serves it. */
+function simulatorProbe(name: string, url: string, port: number): Probe {
+  return {
+    name,
+    url,
+    async check() {
+      try {
+        const response = await get(`${local}:${port}/_sim/health`);
+        return response.ok ? ok("healthy") : down(`health answered HTTP ${response.status}`);
+      } catch (error) {
+        return unreachable(error);
+      }
+    },
+  };
+}
+
+export const stackProbes: Readonly<Record<Part, Probe>> = Object
   .freeze({
     db: {
       name: "Postgres",
@@ -76,6 +94,9 @@ export const stackProbes: Readonly<Record<"db" | "functions" | "s3" | "solaredge
         }
       },
     },
+    enphase: simulatorProbe("Enphase simulator", stackEnv.ENPHASE_BASE_URL, stackPorts.enphase),
+    sma: simulatorProbe("SMA simulator", stackEnv.SMA_BASE_URL, stackPorts.sma),
+    goodwe: simulatorProbe("GoodWe simulator", stackEnv.GOODWE_LOGIN_URL, stackPorts.goodwe),
   });
 
 function ok(detail: string) {
