@@ -2,7 +2,8 @@
 # Installs the Debian packages the local stack needs (pg_cron, pgTAP, pg_prove) when missing.
 # As root it installs them; otherwise it prints the exact command and fails.
 set -euo pipefail
-pkgs=(postgresql-15-cron postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)
+# SYSTEM_PACKAGES overrides the list (the tests use it to ask for a package that is missing).
+read -r -a pkgs <<< "${SYSTEM_PACKAGES:-postgresql-15-cron postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl}"
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -58,6 +58,7 @@ export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
   ENPHASE_CLIENT_SECRET: "local-enphase-client-secret",
   ENPHASE_API_KEY: "local-enphase-api-key",
   ENPHASE_PER_MINUTE: "300",
+  ENPHASE_PER_MONTH: "1500000",
   // The SMA API client; one simulator plays SMA's auth, backchannel and monitoring hosts.
   SMA_BASE_URL: `http://${host}:${stackPorts.sma}`,
   SMA_AUTH_URL: `http://${host}:${stackPorts.sma}`,

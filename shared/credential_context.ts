@@ -5,7 +5,7 @@
  * expires, and once more when the vendor says it expired (401, or the vendor's own signal), then
  * repeats the call.
  */
-import { BadRecordError, FatalCredentialError } from "./errors.ts";
+import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.ts";
 import { fetchWithRetry, type HttpOptions, type HttpRequest, type HttpResult } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { MinutePacer } from "./pacer.ts";
@@ -82,12 +82,13 @@ export async function openCredential<S>(
     sleep: o.http?.sleep,
   });
   const current = () => tokens?.secret ?? secret;
+  const spend = monthlyBudget(adapter, row, vendorConfig, o);
   const attempt = (req: HttpRequest) =>
     send({
       ...req,
       headers: { accept: "application/json", ...req.headers, ...adapter.authHeaders(current()) },
       acceptStatuses: tokens ? [...(req.acceptStatuses ?? []), 401] : req.acceptStatuses,
-    }, { pacer });
+    }, { pacer, beforeAttempt: spend });
   const expired = (r: HttpResult) => r.status === 401 || !!adapter.tokens?.isExpired?.(r);
   return {
     baseUrl: o.baseUrl,
@@ -120,12 +121,47 @@ export async function openCredential<S>(
   };
 }
 
+/**
+ * The monthly quota, when the plan has one (Enphase Watt: 1,000 calls): every attempt spends one
+ * call from the credential's row in `rate_limit_budgets`, and once the month is spent the
+ * credential pauses until the next month instead of collecting 429s.
+ */
+function monthlyBudget<S>(
+  adapter: Adapter<S>,
+  row: CredentialRow,
+  vendorConfig: VendorConfig,
+  o: OpenOptions,
+): (() => Promise<void>) | undefined {
+  const plan = row.plan ?? {};
+  const app = Number(vendorConfig[`${adapter.spec.source.toUpperCase()}_PER_MONTH`]);
+  const limit = typeof plan.perMonth === "number"
+    ? plan.perMonth
+    : app > 0
+    ? app
+    : adapter.spec.rateLimits.perMonth;
+  if (!limit || !o.store) return undefined;
+  const store = o.store;
+  return async () => {
+    const now = o.now();
+    const period = `${now.toISOString().slice(0, 7)}-01`;
+    if (await store.spendBudget(row.id, period, limit)) return;
+    const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+    throw new RetriableError(
+      `Cannot call ${adapter.spec.source}: the credential's ${limit} calls for ${
+        period.slice(0, 7)
+      } are spent; calls resume on ${new Date(next).toISOString().slice(0, 10)}`,
+      { retryAfterMs: next - now.getTime() },
+    );
+  };
+}
+
 /** The credential's plan overrides the adapter's default limits (Enphase plans, SMA packages). */
 function pacing<S>(adapter: Adapter<S>, row: CredentialRow, vendorConfig: VendorConfig) {
   const plan = row.plan ?? {};
-  if (typeof plan.perFiveMinutes === "number") {
-    return { window: { limit: plan.perFiveMinutes, windowMs: 300_000 } };
-  }
+  const perFive = typeof plan.perFiveMinutes === "number"
+    ? plan.perFiveMinutes
+    : Number(vendorConfig[`${adapter.spec.source.toUpperCase()}_PER_FIVE_MINUTES`]);
+  if (perFive > 0) return { window: { limit: perFive, windowMs: 300_000 } };
   // The app's plan (e.g. ENPHASE_PER_MINUTE for an Enphase Partner app) sets the default.
   const appLimit = Number(vendorConfig[`${adapter.spec.source.toUpperCase()}_PER_MINUTE`]);
   const perMinute = typeof plan.perMinute === "number"

@@ -39,6 +39,8 @@ export interface HttpOptions {
   /** A Retry-After longer than this is not waited for in this run. */
   maxRetryAfterMs?: number;
   onAttempt?: () => void;
+  /** Runs before each attempt and may refuse it by throwing (a spent monthly budget). */
+  beforeAttempt?: () => Promise<void>;
   /** Vendor wording for statuses that disable a credential (e.g. SolarEdge's V1 retirement). */
   fatalMessage?: (status: number, label: string) => string | undefined;
 }
@@ -58,6 +60,7 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
       throw new RetriableError(`Cannot call ${req.label}: the run was stopped`);
     }
     await o.pacer?.take();
+    await o.beforeAttempt?.();
     o.onAttempt?.();
     const result = await attemptOnce(req, o).catch((error: unknown) => {
       if (error instanceof RetriableError) return error;
@@ -146,6 +149,7 @@ function withDefaults(options: HttpOptions): Required<HttpOptions> {
     maxDelayMs: options.maxDelayMs ?? 30_000,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
     onAttempt: options.onAttempt ?? (() => {}),
+    beforeAttempt: options.beforeAttempt ?? (() => Promise.resolve()),
     fatalMessage: options.fatalMessage ?? (() => undefined),
   };
 }

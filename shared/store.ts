@@ -71,6 +71,11 @@ export interface ConnectedCredential {
 }
 
 export interface Store {
+  /**
+   * Spends one call of the credential's monthly budget; false when the month's `limit` is spent.
+   * `periodStart` is the first day of the month (UTC), `YYYY-MM-01`.
+   */
+  spendBudget(credentialId: string, periodStart: string, limit: number): Promise<boolean>;
   /** One credential without its secret, or undefined. */
   credentialInfo(id: string): Promise<Omit<CredentialRow, "secret"> | undefined>;
   /** Stores a credential that a connect flow produced and returns it. */
@@ -110,6 +115,18 @@ export function createStore(sql: Sql): Store {
         where source = ${source}
           and ${credentialId ? sql`id = ${credentialId}` : sql`status = 'active'`}
         order by created_at, id`;
+    },
+
+    async spendBudget(credentialId, periodStart, limit) {
+      const rows = await sql`
+        insert into public.rate_limit_budgets (credential_id, period_start, calls, call_limit)
+        values (${credentialId}, ${periodStart}, 1, ${limit})
+        on conflict (credential_id, period_start) do update
+        set calls = rate_limit_budgets.calls + 1, call_limit = excluded.call_limit,
+            updated_at = now()
+        where rate_limit_budgets.calls < excluded.call_limit
+        returning calls`;
+      return rows.length > 0;
     },
 
     async credentialInfo(id) {
@@ -269,6 +286,8 @@ export function readOnlyStore(store: Store, report: (what: string) => void): Sto
   return {
     credentials: (source, id) => store.credentials(source, id),
     credentialInfo: (id) => store.credentialInfo(id),
+    // A dry run still calls the vendor, so it spends the budget for real.
+    spendBudget: (id, period, limit) => store.spendBudget(id, period, limit),
     saveConnected: (c) => store.saveConnected(c),
     // A renewed token must be kept even in a dry run: the vendor has already rotated it.
     withCredentialLock: (id, decide) => store.withCredentialLock(id, decide),

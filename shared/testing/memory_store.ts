@@ -15,6 +15,7 @@ export interface MemoryStore extends Store {
   results: SiteResult[];
   credentialStatus: Map<string, { status: string; reason: string | null }>;
   tokenExpiry: Map<string, Date | null>;
+  budgets: Map<string, number>;
 }
 
 export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
@@ -27,12 +28,20 @@ export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
     results: [],
     credentialStatus: new Map(),
     tokenExpiry: new Map(),
+    budgets: new Map(),
     credentials: (source, id) =>
       Promise.resolve(
         store.creds.filter((c) =>
           c.source === source && (id ? c.id === id : c.status === "active")
         ),
       ),
+    spendBudget(id, period, limit) {
+      const key = `${id}|${period}`;
+      const used = store.budgets.get(key) ?? 0;
+      if (used >= limit) return Promise.resolve(false);
+      store.budgets.set(key, used + 1);
+      return Promise.resolve(true);
+    },
     credentialInfo(id) {
       const c = store.creds.find((c) => c.id === id);
       return Promise.resolve(c && { ...c, secret: undefined });

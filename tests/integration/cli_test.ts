@@ -136,3 +136,47 @@ Deno.test("fetch --dry-run calls the vendor, prints what it would write, and wri
     await sql.end();
   }
 });
+
+Deno.test("credentials disable stops a credential from being synced", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const apiKey = `disable-key-${crypto.randomUUID()}`;
+    const org = `Disable org ${crypto.randomUUID()}`;
+    const siteId = uniqueId();
+    await simAccount({
+      apiKey,
+      sites: [{ siteId, name: "Off", timeZone: "Europe/Oslo", peakPowerKw: 2 }],
+    });
+    const add = await run(
+      [
+        "cli/credentials.ts",
+        "add",
+        "--org",
+        org,
+        "--source",
+        "solaredge",
+        "--label",
+        "off",
+        "--discover",
+      ],
+      apiKey,
+    );
+    assert.equal(add.code, 0, add.stderr);
+    const id = /Stored credential ([0-9a-f-]{36})/.exec(add.stdout)![1];
+    const disabled = await run(["cli/credentials.ts", "disable", id]);
+    assert.equal(disabled.code, 0, disabled.stderr);
+    const [row] =
+      await sql`select status, status_reason from public.inverter_credentials where id = ${id}`;
+    assert.deepEqual([row.status, row.status_reason], ["disabled", "Disabled by an operator"]);
+    const before = (await simRequests(apiKey)).count;
+    const fetched = await run(["cli/fetch.ts", "solaredge", "--site", String(siteId)]);
+    assert.match(fetched.stdout, /0\/0 sites synced/);
+    assert.equal((await simRequests(apiKey)).count, before);
+    const bad = await run(["cli/credentials.ts", "disable", "not-a-uuid"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /give the credential id/);
+  } finally {
+    await sql.end();
+  }
+});

@@ -2,7 +2,7 @@
 -- the URL and key from Vault, and never carries a literal URL or key itself.
 begin;
 set local search_path = public, extensions;
-select plan(7);
+select plan(8);
 
 select is(
   (select schedule from cron.job where jobname = 'solaredge-hourly'),
@@ -18,6 +18,15 @@ select unalike(
   (select command from cron.job where jobname = 'solaredge-hourly'),
   '%http%',
   'The job command holds no URL literal'
+);
+-- cron.job's columns carry their own collation, so the comparison names one.
+select is(
+  (select count(*)::int from cron.job
+    where jobname in ('enphase-hourly', 'sma-hourly', 'goodwe-hourly')
+      and command collate "C" =
+        format('select private.invoke_fetcher(%L)', split_part(jobname, '-', 1)) collate "C"),
+  3,
+  'Every vendor has its own hourly job calling its function'
 );
 select ok(
   exists (select 1 from cron.job where jobname = 'cron-history-cleanup'),

@@ -1,0 +1,78 @@
+/**
+ * The monthly quota: with a plan of N calls a month the fetcher makes at most N calls, then
+ * pauses the credential for the rest of the month instead of earning 429s; the watermark of the
+ * sites it could not fetch stays where it was.
+ */
+import assert from "node:assert/strict";
+import { runSync } from "../../../shared/runner.ts";
+import { createLogger } from "../../../shared/logger.ts";
+import { simContext } from "../../../shared/testing/sim_context.ts";
+import { createEnphaseSimulator } from "../../../local/simulators/enphase.ts";
+import { fetchWithRetry } from "../../../shared/http.ts";
+import { enphase } from "./adapter.ts";
+
+const NOW = new Date("2026-06-15T14:07:00Z");
+const VENDOR = {
+  ENPHASE_CLIENT_ID: "quota-client",
+  ENPHASE_CLIENT_SECRET: "quota-client-secret",
+  ENPHASE_API_KEY: "quota-api-key-123",
+  ENPHASE_AUTH_URL: "http://sim.test",
+};
+
+Deno.test("a spent monthly quota pauses the credential at the limit, not after it", async () => {
+  const sim = createEnphaseSimulator({ now: () => NOW });
+  sim.addApp({
+    clientId: VENDOR.ENPHASE_CLIENT_ID,
+    clientSecret: VENDOR.ENPHASE_CLIENT_SECRET,
+    apiKey: VENDOR.ENPHASE_API_KEY,
+    plan: "Partner",
+  });
+  sim.addUser({
+    email: "quota@example.com",
+    password: "pw",
+    systems: [
+      { systemId: 801, name: "One", timeZone: "Europe/Rome", peakPowerKw: 5 },
+      { systemId: 802, name: "Two", timeZone: "Europe/Rome", peakPowerKw: 5 },
+    ],
+  });
+  const fetchFn = ((u: string, i?: RequestInit) => sim.handler(new Request(u, i))) as typeof fetch;
+  const redirect = "https://fetcher.test/cb";
+  const approved = await sim.handler(
+    new Request(
+      `${enphase.connect!.authorizeUrl(VENDOR, redirect, "s")}&approve_as=quota@example.com`,
+    ),
+  );
+  const code = new URL(approved.headers.get("location")!).searchParams.get("code")!;
+  const secret = await enphase.connect!.exchangeCode(
+    (r) => fetchWithRetry(r, { fetch: fetchFn }),
+    VENDOR,
+    code,
+    redirect,
+  );
+  const { store, keyring } = await simContext(enphase, secret, {
+    handler: sim.handler,
+    baseUrl: "http://sim.test/api/v4",
+    vendorConfig: VENDOR,
+    now: NOW,
+    plan: { perMonth: 3 },
+  });
+  const summary = await runSync({
+    adapter: enphase,
+    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 1 },
+    baseUrl: "http://sim.test/api/v4",
+    store,
+    objects: { put: () => Promise.resolve() },
+    keyring,
+    vendorConfig: VENDOR,
+    logger: createLogger({ write: () => {} }),
+    now: () => NOW,
+    http: { fetch: fetchFn },
+  }, { trigger: "manual" });
+  assert.equal(sim.requests(VENDOR.ENPHASE_API_KEY).count, 3);
+  assert.equal(summary.counts.sitesSucceeded, 1);
+  const paused = summary.sites.find((s) => s.status !== "succeeded")!;
+  assert.match(paused.error!, /3 calls for 2026-06 are spent; calls resume on 2026-07-01/);
+  assert.equal(store.creds[0].status, "active");
+  const site = store.sites.find((s) => s.vendor_site_id === paused.vendorSiteId)!;
+  assert.equal(site.synced_through, null);
+});
