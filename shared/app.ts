@@ -6,7 +6,13 @@
 import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import { ConfigError } from "./config.ts";
-import { RequestError } from "./errors.ts";
+import {
+  BadRecordError,
+  FatalCredentialError,
+  RequestError,
+  RetriableError,
+  VendorConfigError,
+} from "./errors.ts";
 import { mountConnectRoutes } from "./connect_routes.ts";
 import { requireServiceKey } from "./service_key.ts";
 import { parseRunRequest } from "./run_request.ts";
@@ -84,7 +90,16 @@ export function createFetcherApp<S>(
   app.onError((error, c) => {
     if (error instanceof RequestError) return c.json({ error: error.message }, error.status);
     const log = safeLogger(runtime);
-    if (error instanceof ConfigError) {
+    // Vendor errors carry vendor wording and never secrets; the redactor masks any that slipped.
+    const say = (message: string) => log?.redactor.redact(message) ?? "Vendor error";
+    if (error instanceof FatalCredentialError) return c.json({ error: say(error.message) }, 400);
+    if (error instanceof BadRecordError) return c.json({ error: say(error.message) }, 502);
+    if (error instanceof RetriableError) {
+      const seconds = Math.ceil((error.retryAfterMs ?? 60_000) / 1000);
+      c.header("retry-after", String(seconds));
+      return c.json({ error: say(error.message) }, 503);
+    }
+    if (error instanceof ConfigError || error instanceof VendorConfigError) {
       log?.error("Function is misconfigured", { error: error.message });
       return c.json({ error: "Function is misconfigured; see its logs" }, 500);
     }

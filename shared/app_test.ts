@@ -1,6 +1,7 @@
 /** The function's HTTP surface through `app.request()`, with an in-memory runtime. */
 import assert from "node:assert/strict";
 import { createFetcherApp } from "./app.ts";
+import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.ts";
 import { loadConfig } from "./config.ts";
 import { generateKey } from "./fernet.ts";
 import { Keyring } from "./keyring.ts";
@@ -115,4 +116,20 @@ Deno.test("unknown routes are 404 and internal errors leak nothing", async () =>
   assert.ok(!text.includes("hunter2"));
   assert.match(text, /Internal error/);
   assert.ok(logs.some((l) => l.includes("Request failed")));
+});
+
+Deno.test("vendor errors become 400, 502 and 503 with a Retry-After, never 500", async () => {
+  const { app, store } = setup();
+  const cases: Array<[Error, number]> = [
+    [new FatalCredentialError("Enphase refused the code: invalid_grant"), 400],
+    [new BadRecordError("Cannot read SMA answer: malformed JSON"), 502],
+    [new RetriableError("Cannot call GoodWe: GY0429", { retryAfterMs: 300_000 }), 503],
+  ];
+  for (const [error, status] of cases) {
+    store.startRun = () => Promise.reject(error);
+    const res = await app.request("/solaredge/run", post({}));
+    assert.equal(res.status, status);
+    assert.equal((await res.json()).error, error.message);
+    if (status === 503) assert.equal(res.headers.get("retry-after"), "300");
+  }
 });
