@@ -10,7 +10,8 @@ import { createLogger } from "../shared/logger.ts";
 import { runSync } from "../shared/runner.ts";
 import { createS3Store } from "../shared/s3.ts";
 import { connect } from "../shared/db.ts";
-import { createStore, readOnlyStore } from "../shared/store.ts";
+import { createStore } from "../shared/store.ts";
+import { readOnlyStore } from "../shared/read_only_store.ts";
 import { adapterFor } from "./adapters.ts";
 import { type CliIo, processIo } from "./io.ts";
 

@@ -18,7 +18,7 @@ import { requireServiceKey } from "./service_key.ts";
 import { parseRunRequest } from "./run_request.ts";
 import { runSync } from "./runner.ts";
 import type { FetcherRuntime } from "./runtime.ts";
-import { readOnlyStore } from "./store.ts";
+import { readOnlyStore } from "./read_only_store.ts";
 import type { Adapter } from "./types.ts";
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;

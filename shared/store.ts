@@ -1,6 +1,6 @@
 /**
- * Every read and write the fetcher makes in Postgres. `readOnlyStore` wraps it for dry runs: reads
- * go through, writes are reported instead of made.
+ * Every read and write the fetcher makes in Postgres (`read_only_store.ts` wraps it for dry
+ * runs).
  */
 import type { Sql } from "./db.ts";
 import type { Source, VendorSite } from "./types.ts";
@@ -278,48 +278,5 @@ export function createStore(sql: Sql): Store {
                 ${r.dropped ?? 0}, ${r.intervalsExpected ?? 0}, ${r.intervalsReceived ?? 0},
                 ${r.apiCalls ?? 0}, ${r.objectKeys ?? []}, ${r.error ?? null})`;
     },
-  };
-}
-
-/** For dry runs: the same reads, and each write described through `report` instead of made. */
-export function readOnlyStore(store: Store, report: (what: string) => void): Store {
-  return {
-    credentials: (source, id) => store.credentials(source, id),
-    credentialInfo: (id) => store.credentialInfo(id),
-    // A dry run still calls the vendor, so it spends the budget for real.
-    spendBudget: (id, period, limit) => store.spendBudget(id, period, limit),
-    saveConnected: (c) => store.saveConnected(c),
-    // A renewed token must be kept even in a dry run: the vendor has already rotated it.
-    withCredentialLock: (id, decide) => store.withCredentialLock(id, decide),
-    siteCredentials: (source, siteId) => store.siteCredentials(source, siteId),
-    activeSites: (id) => store.activeSites(id),
-    markCredential: (id, status, reason) =>
-      Promise.resolve(report(`mark credential ${id} ${status}: ${reason ?? ""}`)),
-    async reconcileSites(credential, sites) {
-      const known = await store.activeSites(credential.id);
-      const byId = new Map(known.map((s) => [s.vendor_site_id, s]));
-      const added = sites.filter((s) => !byId.has(s.vendorSiteId));
-      if (added.length > 0) report(`add sites ${added.map((s) => s.vendorSiteId).join(", ")}`);
-      return sites.map((s) => byId.get(s.vendorSiteId) ?? newSite(credential, s));
-    },
-    startRun: () => Promise.resolve("dry-run"),
-    finishRun: () => Promise.resolve(),
-    siteSynced: (id, through, key) =>
-      Promise.resolve(report(`set site ${id} synced through ${through.toISOString()} (${key})`)),
-    siteFailed: (id, error) => Promise.resolve(report(`record failure on site ${id}: ${error}`)),
-    siteResult: () => Promise.resolve(),
-  };
-}
-
-function newSite(credential: CredentialRow, s: VendorSite): SiteRow {
-  return {
-    id: `new:${s.vendorSiteId}`,
-    organization_id: credential.organization_id,
-    credential_id: credential.id,
-    vendor_site_id: s.vendorSiteId,
-    name: s.name ?? null,
-    timezone: s.timezone ?? null,
-    synced_through: null,
-    consecutive_failures: 0,
   };
 }
