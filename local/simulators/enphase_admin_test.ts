@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
 import { createEnphaseSimulator } from "./enphase.ts";
 import { ALBANY, APP, OWNER, REDIRECT } from "./enphase_testing.ts";
+import { simCaller } from "./sim_testing.ts";
 
 function setup() {
   const sim = createEnphaseSimulator({ now: () => new Date("2026-06-15T12:00:00Z") });
-  const call = (method: string, path: string, body?: unknown, headers: HeadersInit = {}) =>
-    sim.handler(
-      new Request(`http://sim.test${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    );
+  const call = simCaller(sim.handler);
   const basic = { authorization: `Basic ${btoa(`${APP.clientId}:${APP.clientSecret}`)}` };
   /** The OAuth round trip over HTTP only, as the demo does from another process. */
   const connect = async () => {

@@ -1,19 +1,20 @@
 /**
  * Fault switches for the Enphase simulator: the next `count` matching API or token requests fail
- * the way the Enphase gateway and the proxies in front of it fail. The matching and counting are
- * the SolarEdge simulator's (vendor-neutral); the bodies are Enphase's. Enphase never sends
- * Retry-After (vendors.md §2.5), so a fault cannot ask for one.
+ * the way the Enphase gateway and the proxies in front of it fail. Matching and the shared kinds
+ * are faults.ts and fault_response.ts; the bodies are Enphase's. Enphase never sends Retry-After
+ * (vendors.md §2.5), so a fault cannot ask for one.
  */
 import { apiError } from "./enphase_errors.ts";
+import { createFaultStore, type FaultStore, type FiredFault } from "./faults.ts";
 import {
-  createFaultStore,
-  type FaultKind,
-  type FaultStore,
-  type FiredFault,
-  HANG_CAP_MS,
-} from "./solaredge_faults.ts";
+  balancerUnavailable,
+  createFaultResponse,
+  proxyPage,
+  SHARED_FAULT_KINDS,
+  type SharedFaultKind,
+} from "./fault_response.ts";
 
-export type { FaultKind };
+export type FaultKind = SharedFaultKind;
 
 export interface EnphaseFault {
   /** Only API requests with this `key`; any request when omitted. */
@@ -24,8 +25,12 @@ export interface EnphaseFault {
   path?: string;
 }
 
-export function createEnphaseFaultStore(): FaultStore {
-  const store = createFaultStore();
+export function createEnphaseFaultStore(): FaultStore<EnphaseFault> {
+  const store = createFaultStore<EnphaseFault>({
+    kinds: SHARED_FAULT_KINDS,
+    caller: "apiKey",
+    texts: ["apiKey", "path"],
+  });
   return {
     ...store,
     add(fault) {
@@ -38,62 +43,22 @@ export function createEnphaseFaultStore(): FaultStore {
 }
 
 /** The failing response; `real` yields what the request would have got, for truncation. */
-export async function enphaseFaultResponse(
-  fired: FiredFault,
+export function enphaseFaultResponse(
+  fired: FiredFault<EnphaseFault>,
   plan: string,
   signal: AbortSignal,
   real: () => Promise<Response>,
 ): Promise<Response> {
-  switch (fired.fault.kind) {
-    case "5xx":
-      // Alternate the API's own JSON with a load balancer's plain text: both must be retried.
-      return fired.firing % 2 === 0
+  const respond = createFaultResponse<EnphaseFault>({
+    // Alternate the API's own JSON with a load balancer's plain text: both must be retried.
+    outage: (firing) =>
+      firing % 2 === 0
         ? apiError(500, "Internal Server Error", "Internal Server Error")
-        : new Response("Service Temporarily Unavailable", {
-          status: 503,
-          headers: { "content-type": "text/plain; charset=utf-8" },
-        });
-    case "429":
-      return apiError(429, "Too Many Requests", `Usage limit exceeded for plan ${plan}`);
-    case "hang":
-      return await hang(signal);
-    case "malformed": {
-      // The request really happens (a token really rotates) and the answer is cut off mid-way.
-      const text = await (await real()).text();
-      return new Response(text.slice(0, Math.max(1, Math.floor(text.length / 2))), {
-        status: 200,
-        headers: { "content-type": "application/json" },
-      });
-    }
-    case "html":
-      return new Response(BAD_GATEWAY_HTML, {
-        status: 502,
-        headers: { "content-type": "text/html" },
-      });
-  }
-}
-
-function hang(signal: AbortSignal): Promise<Response> {
-  const ended = () => apiError(504, "Gateway Timeout", "Simulated hang ended");
-  if (signal.aborted) return Promise.resolve(ended());
-  return new Promise((resolve) => {
-    const finish = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", finish);
-      resolve(ended());
-    };
-    // A hung request whose client never aborts must still end, or the process leaks it.
-    const timer = setTimeout(finish, HANG_CAP_MS);
-    signal.addEventListener("abort", finish);
+        : balancerUnavailable(),
+    rateLimited: () => apiError(429, "Too Many Requests", `Usage limit exceeded for plan ${plan}`),
+    hangEnded: () => apiError(504, "Gateway Timeout", "Simulated hang ended"),
+    // Enphase's gateway is 3scale APIcast, which runs on OpenResty: its error pages look like this.
+    html: () => proxyPage(502, "502 Bad Gateway", { server: "openresty" }),
   });
+  return respond(fired, signal, real);
 }
-
-// Enphase's gateway is 3scale APIcast, which runs on OpenResty: its error pages look like this.
-const BAD_GATEWAY_HTML = `<html>
-<head><title>502 Bad Gateway</title></head>
-<body>
-<center><h1>502 Bad Gateway</h1></center>
-<hr><center>openresty</center>
-</body>
-</html>
-`;

@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
 import { APP, OTHER_APP, setupSim } from "./enphase_testing.ts";
-
-/** Fails instead of waiting out the simulator's 120 s safety cap when a hang does not end. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within 5 s`)), 5_000);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from "./sim_testing.ts";
 
 async function setup() {
   const s = setupSim();

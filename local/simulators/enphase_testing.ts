@@ -11,6 +11,7 @@ import {
   type SimSystem,
   type SimUser,
 } from "./enphase.ts";
+import { manualClock } from "./sim_testing.ts";
 
 export const APP: SimApp = { clientId: "client-a", clientSecret: "secret-a", apiKey: "key-a" };
 export const OTHER_APP: SimApp = {
@@ -52,8 +53,8 @@ export interface TokenBody {
 
 /** A simulator with APP, OTHER_APP, OWNER and NEIGHBOUR at 2026-06-15T12:00Z. */
 export function setupSim(options: EnphaseSimulatorOptions = {}) {
-  let nowMs = Date.parse("2026-06-15T12:00:00Z");
-  const sim = createEnphaseSimulator({ now: () => new Date(nowMs), ...options });
+  const clock = manualClock("2026-06-15T12:00:00Z");
+  const sim = createEnphaseSimulator({ now: clock.now, ...options });
   sim.addApp(APP);
   sim.addApp(OTHER_APP);
   sim.addUser(OWNER);
@@ -98,8 +99,8 @@ export function setupSim(options: EnphaseSimulatorOptions = {}) {
     token,
     connect,
     api,
-    setNow: (iso: string) => nowMs = Date.parse(iso),
-    advance: (ms: number) => nowMs += ms,
+    setNow: clock.setNow,
+    advance: clock.advance,
   };
 }
 

@@ -129,8 +129,8 @@ export function createGoodWeSimulator(options: GoodWeSimulatorOptions = {}): Goo
       record(account.account, url.pathname, variant ? undefined : body, Boolean(variant));
       const limit = account.perMinuteLimit ?? defaultLimit;
       if (!rate.take(account.account, limit, at.getTime()).allowed) return semsError(RATE_LIMITED);
-      const fault = faults.take(account.account, url.pathname);
-      return fault ? await faultResponse(fault, req.signal, real) : real();
+      const fired = faults.take(account.account, url.pathname);
+      return fired ? await faultResponse(fired, req.signal, real) : real();
     },
     addAccount(account) {
       const valid = validAccount(account);

@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
 import { AMSTERDAM, LIST, listQuery, OWNER, setupSim } from "./goodwe_testing.ts";
+import { simCaller } from "./sim_testing.ts";
 
 function setup() {
   const s = setupSim();
-  const admin = (method: string, path: string, body?: unknown) =>
-    s.sim.handler(
-      new Request(`http://sim.test${path}`, {
-        method,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    );
+  const admin = simCaller(s.sim.handler);
   return { ...s, admin };
 }
 

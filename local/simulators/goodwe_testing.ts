@@ -11,6 +11,7 @@ import {
   type SimPlant,
 } from "./goodwe.ts";
 import { semsPlusPassword } from "./goodwe_login.ts";
+import { manualClock } from "./sim_testing.ts";
 
 export const AMSTERDAM: SimPlant = {
   id: "3f2a9c4e-1b7d-4c8e-9a6f-2d5e8b1c0a37",
@@ -38,8 +39,8 @@ export type Json = any;
 
 /** A simulator with OWNER on a clock the test moves by hand (default 2026-10-25 11:03Z). */
 export function setupSim(options: GoodWeSimulatorOptions & { at?: string } = {}) {
-  let nowMs = Date.parse(options.at ?? "2026-10-25T11:03:00Z");
-  const sim = createGoodWeSimulator({ now: () => new Date(nowMs), ...options });
+  const clock = manualClock(options.at ?? "2026-10-25T11:03:00Z");
+  const sim = createGoodWeSimulator({ now: clock.now, ...options });
   sim.addAccount(OWNER);
   const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     sim.handler(
@@ -73,8 +74,8 @@ export function setupSim(options: GoodWeSimulatorOptions & { at?: string } = {})
     post,
     login,
     call,
-    setNow: (iso: string) => nowMs = Date.parse(iso),
-    advance: (ms: number) => nowMs += ms,
+    setNow: clock.setNow,
+    advance: clock.advance,
   };
 }
 

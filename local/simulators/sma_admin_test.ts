@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
+import { simCaller } from "./sim_testing.ts";
 import { createSmaSimulator } from "./sma.ts";
 import { ALICE, CLIENT } from "./sma_testing.ts";
 
 function setup() {
   const sim = createSmaSimulator({ now: () => new Date("2026-06-10T12:00:00Z") });
-  const call = (method: string, path: string, body?: unknown) =>
-    sim.handler(
-      new Request(`http://sim.test${path}`, {
-        method,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    );
+  const call = simCaller(sim.handler);
   const tokenFor = async () =>
     await (await sim.handler(
       new Request("http://sim.test/oauth2/token", {

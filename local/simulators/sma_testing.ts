@@ -3,6 +3,7 @@
  * DST rules, a clock the test moves by hand, and helpers that speak the three SMA hosts.
  */
 import assert from "node:assert/strict";
+import { manualClock } from "./sim_testing.ts";
 import { createSmaSimulator, type SmaSimOwner, type SmaSimulatorOptions } from "./sma.ts";
 
 export const CLIENT = { clientId: "app", clientSecret: "app-secret" };
@@ -31,8 +32,8 @@ export const BOB: SmaSimOwner = {
 };
 
 export function setupSim(options: SmaSimulatorOptions & { perFiveMinutes?: number } = {}) {
-  let nowMs = Date.parse("2026-06-10T12:00:00Z");
-  const sim = createSmaSimulator({ now: () => new Date(nowMs), ...options });
+  const clock = manualClock("2026-06-10T12:00:00Z");
+  const sim = createSmaSimulator({ now: clock.now, ...options });
   sim.addClient({ ...CLIENT, perFiveMinutes: options.perFiveMinutes });
   sim.addOwner(ALICE);
   sim.addOwner(BOB);
@@ -85,8 +86,8 @@ export function setupSim(options: SmaSimulatorOptions & { perFiveMinutes?: numbe
     authorize,
     ownerTokens,
     clientToken,
-    advance: (ms: number) => nowMs += ms,
-    setNow: (iso: string) => nowMs = Date.parse(iso),
+    advance: clock.advance,
+    setNow: clock.setNow,
   };
 }
 

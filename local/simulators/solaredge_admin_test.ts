@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { simCaller } from "./sim_testing.ts";
 import { createSolarEdgeSimulator, type SimSite } from "./solaredge.ts";
 
 const A: SimSite = { siteId: 1, name: "One", timeZone: "Europe/Berlin", peakPowerKw: 4 };
@@ -6,13 +7,7 @@ const B: SimSite = { siteId: 2, name: "Two", timeZone: "America/New_York", peakP
 
 function setup() {
   const sim = createSolarEdgeSimulator({ now: () => new Date("2026-09-01T00:00:00Z") });
-  const call = (method: string, path: string, body?: unknown) =>
-    sim.handler(
-      new Request(`http://sim.test${path}`, {
-        method,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    );
+  const call = simCaller(sim.handler);
   const v2 = (path: string, apiKey = "k") =>
     sim.handler(new Request(`http://sim.test${path}`, { headers: { "x-api-key": apiKey } }));
   return { sim, call, v2 };

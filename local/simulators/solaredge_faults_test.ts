@@ -1,22 +1,10 @@
 import assert from "node:assert/strict";
+import { within } from "./sim_testing.ts";
 import { createSolarEdgeSimulator, serveSolarEdgeSimulator, type SimSite } from "./solaredge.ts";
 
 const SITE: SimSite = { siteId: 5, name: "Five", timeZone: "Europe/Berlin", peakPowerKw: 8 };
 const POWER = "/v2/sites/5/power?from=2026-08-24T10:00:00Z&to=2026-08-24T11:00:00Z" +
   "&resolution=QUARTER_HOUR";
-
-/** Fails instead of waiting out the simulator's 120 s safety cap when a hang does not end. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within 5 s`)), 5_000);
-  });
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function setup() {
   const sim = createSolarEdgeSimulator({ now: () => new Date("2026-09-01T00:00:00Z") });

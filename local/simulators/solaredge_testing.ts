@@ -8,6 +8,7 @@ import {
   type SimSite,
   type SolarEdgeSimulatorOptions,
 } from "./solaredge.ts";
+import { manualClock } from "./sim_testing.ts";
 
 export const BERLIN: SimSite = {
   siteId: 3066774,
@@ -37,8 +38,8 @@ export interface Series {
 
 /** A simulator with key-a (three sites) on a clock the test moves by hand. */
 export function setupSim(options: SolarEdgeSimulatorOptions = {}) {
-  let nowMs = Date.parse("2026-12-01T00:00:00Z");
-  const sim = createSolarEdgeSimulator({ now: () => new Date(nowMs), ...options });
+  const clock = manualClock("2026-12-01T00:00:00Z");
+  const sim = createSolarEdgeSimulator({ now: clock.now, ...options });
   sim.addAccount({ apiKey: "key-a", sites: [BERLIN, LONDON, NEW_YORK] });
   const get = (path: string, headers: Record<string, string> = { "x-api-key": "key-a" }) =>
     sim.handler(new Request(`http://sim.test${path}`, { headers }));
@@ -52,8 +53,8 @@ export function setupSim(options: SolarEdgeSimulatorOptions = {}) {
     sim,
     get,
     series,
-    setNow: (iso: string) => nowMs = Date.parse(iso),
-    advance: (ms: number) => nowMs += ms,
+    setNow: clock.setNow,
+    advance: clock.advance,
   };
 }
 

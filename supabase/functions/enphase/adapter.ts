@@ -9,12 +9,7 @@
  * each per day. Facts and sources: vendors.md §2.
  * Docs: https://developer-v4.enphase.com/docs/quickstart.html
  */
-import {
-  BadRecordError,
-  FatalCredentialError,
-  RetriableError,
-  VendorConfigError,
-} from "../../../shared/errors.ts";
+import { BadRecordError, FatalCredentialError, VendorConfigError } from "../../../shared/errors.ts";
 import type { HttpResult } from "../../../shared/http.ts";
 import { parseJson } from "../../../shared/json.ts";
 import type {
@@ -22,11 +17,13 @@ import type {
   AdapterContext,
   RecordedResponse,
   SiteData,
-  TokenCall,
-  VendorConfig,
   VendorSite,
 } from "../../../shared/types.ts";
+import { required } from "./config.ts";
+import { enphaseConnect } from "./connect.ts";
 import { type TelemetryKind, toReadings } from "./map.ts";
+import { enphaseTokens } from "./tokens.ts";
+import { scrub, vendorText } from "./vendor_text.ts";
 
 export interface EnphaseSecret {
   accessToken: string;
@@ -52,8 +49,6 @@ const spec = {
   ],
 } as const;
 
-// The host of /oauth/authorize and /oauth/token unless ENPHASE_AUTH_URL says otherwise.
-const DEFAULT_AUTH_URL = "https://api.enphaseenergy.com";
 const DAY_MS = 86_400_000;
 const STEP_MS: Record<TelemetryKind, number> = {
   production_micro: 300_000,
@@ -65,15 +60,6 @@ type Ctx = AdapterContext<EnphaseSecret>;
 interface SystemsPage {
   total?: unknown;
   systems?: Array<{ system_id?: unknown; name?: unknown; timezone?: unknown }>;
-}
-
-interface TokenBody {
-  access_token?: unknown;
-  refresh_token?: unknown;
-  expires_in?: unknown;
-  error?: unknown;
-  error_description?: unknown;
-  message?: unknown;
 }
 
 export const enphase: Adapter<EnphaseSecret> = {
@@ -109,37 +95,8 @@ export const enphase: Adapter<EnphaseSecret> = {
     return undefined;
   },
 
-  tokens: {
-    current: (secret) => ({
-      accessToken: secret.accessToken,
-      expiresAt: new Date(secret.expiresAt),
-    }),
-    renew: (call, secret, vendor) =>
-      tokenRequest(call, vendor, {
-        grant_type: "refresh_token",
-        refresh_token: secret.refreshToken,
-      }, { verb: "renew the Enphase access token", previous: secret }),
-    // Renew well ahead: a day-long token, and a renewal that waits on the Watt plan's pacing.
-    marginSeconds: 600,
-  },
-
-  connect: {
-    authorizeUrl(vendor, redirectUri, state) {
-      const q = new URLSearchParams({
-        response_type: "code",
-        client_id: required(vendor, "ENPHASE_CLIENT_ID"),
-        redirect_uri: redirectUri,
-        state,
-      });
-      return `${authUrl(vendor)}/oauth/authorize?${q}`;
-    },
-    exchangeCode: (call, vendor, code, redirectUri) =>
-      tokenRequest(call, vendor, {
-        grant_type: "authorization_code",
-        redirect_uri: redirectUri,
-        code,
-      }, { verb: "exchange the Enphase authorization code" }),
-  },
+  tokens: enphaseTokens,
+  connect: enphaseConnect,
 
   async fetchSitesList(ctx) {
     const sites: VendorSite[] = [];
@@ -244,102 +201,4 @@ function unauthorized(result: HttpResult, label: string, secrets: string[]): Err
     `Cannot call ${label}: Enphase rejected the access token (HTTP 401): ${details}`,
     { status: 401 },
   );
-}
-
-async function tokenRequest(
-  call: TokenCall,
-  vendor: VendorConfig,
-  params: Record<string, string>,
-  o: { verb: string; previous?: EnphaseSecret },
-): Promise<EnphaseSecret> {
-  const clientId = required(vendor, "ENPHASE_CLIENT_ID");
-  const clientSecret = required(vendor, "ENPHASE_CLIENT_SECRET");
-  const label = "Enphase /oauth/token";
-  // Enphase wants the grant in the query string and the client in a Basic header (§2.2).
-  const result = await call({
-    url: `${authUrl(vendor)}/oauth/token?${new URLSearchParams(params)}`,
-    method: "POST",
-    headers: {
-      authorization: `Basic ${base64(`${clientId}:${clientSecret}`)}`,
-      accept: "application/json",
-    },
-    label,
-    acceptStatuses: [400, 401],
-  });
-  const secrets = [clientSecret, params.code, params.refresh_token, o.previous?.accessToken];
-  const body = jsonOrUndefined(result.text) as TokenBody | undefined;
-  if (result.status >= 200 && result.status < 300) return newSecret(body, o, label);
-  const description = scrub(vendorText(result.text, ["error_description", "message"]), secrets);
-  // A 401 here is the app's client id or secret, not the homeowner's grant.
-  if (
-    result.status === 401 && (body?.error === "unauthorized" || body?.error === "invalid_client")
-  ) {
-    throw new VendorConfigError(
-      `Cannot ${o.verb}: Enphase rejected the app's client credentials (${description}): ` +
-        "check ENPHASE_CLIENT_ID and ENPHASE_CLIENT_SECRET",
-    );
-  }
-  const error = typeof body?.error === "string" ? ` ${body.error}` : "";
-  throw new FatalCredentialError(
-    `Cannot ${o.verb}: Enphase answered HTTP ${result.status}${error}: ${description}`,
-    { status: result.status },
-  );
-}
-
-function newSecret(
-  body: TokenBody | undefined,
-  o: { verb: string; previous?: EnphaseSecret },
-  label: string,
-): EnphaseSecret {
-  // Without a refresh token in the answer the old one stays valid (RFC 6749 §6).
-  const refresh = body?.refresh_token ?? o.previous?.refreshToken;
-  const expiresIn = body?.expires_in;
-  if (
-    typeof body?.access_token !== "string" || typeof refresh !== "string" ||
-    typeof expiresIn !== "number" || !(expiresIn > 0)
-  ) {
-    // A cut-off answer is a network failure; the next attempt may get a whole one.
-    throw new RetriableError(`Cannot ${o.verb}: ${label} answered without a usable token`);
-  }
-  return {
-    accessToken: body.access_token,
-    refreshToken: refresh,
-    expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
-  };
-}
-
-/** The vendor's own words from a JSON error body, or the start of a non-JSON one. */
-function vendorText(text: string, fields: string[]): string {
-  const body = jsonOrUndefined(text) as Record<string, unknown> | undefined;
-  const said = fields.map((f) => body?.[f]).find((v) => typeof v === "string" && v !== "");
-  return (said as string | undefined) ?? (text.trim().slice(0, 200) || "no details");
-}
-
-function jsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Vendors echo what they were sent; no key, token or code may reach a message. */
-function scrub(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.replaceAll(s, "[redacted]");
-  return out;
-}
-
-function required(vendor: VendorConfig, name: string): string {
-  const value = vendor[name];
-  if (!value) throw new VendorConfigError(`Cannot call Enphase: ${name} is not set`);
-  return value;
-}
-
-function authUrl(vendor: VendorConfig): string {
-  return (vendor.ENPHASE_AUTH_URL || DEFAULT_AUTH_URL).replace(/\/+$/, "");
-}
-
-function base64(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
