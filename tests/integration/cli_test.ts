@@ -24,35 +24,38 @@ async function run(args: string[], stdin = "") {
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** A SolarEdge account with one site in the simulator, registered with `credentials add`. */
+async function addCredential(tag: string, timeZone: string) {
+  const apiKey = `${tag}-key-${crypto.randomUUID()}`;
+  const org = `${tag} org ${crypto.randomUUID()}`;
+  const siteId = uniqueId();
+  await simAccount({ apiKey, sites: [{ siteId, name: `${tag} site`, timeZone, peakPowerKw: 2 }] });
+  const add = await run(
+    [
+      "cli/credentials.ts",
+      "add",
+      "--org",
+      org,
+      "--source",
+      "solaredge",
+      "--label",
+      tag,
+      "--discover",
+    ],
+    `${apiKey}\n`,
+  );
+  assert.equal(add.code, 0, add.stderr);
+  return { apiKey, org, siteId, add };
+}
+
 Deno.test("credentials add stores an encrypted key from stdin, discovers sites, list hides it", async () => {
   await requireStack();
   const sql = db();
   try {
-    const apiKey = `cli-key-${crypto.randomUUID()}`;
-    const org = `CLI org ${crypto.randomUUID()}`;
-    const siteId = uniqueId();
-    await simAccount({
-      apiKey,
-      sites: [{ siteId, name: "CLI site", timeZone: "Europe/Vienna", peakPowerKw: 2 }],
-    });
-    const add = await run(
-      [
-        "cli/credentials.ts",
-        "add",
-        "--org",
-        org,
-        "--source",
-        "solaredge",
-        "--label",
-        "main",
-        "--discover",
-      ],
-      `${apiKey}\n`,
-    );
-    assert.equal(add.code, 0, add.stderr);
+    const { apiKey, org, siteId, add } = await addCredential("cli", "Europe/Vienna");
     assert.match(
       add.stdout,
-      new RegExp(`Discovered 1 sites:\\n\\s+${siteId}\\tCLI site\\tEurope/Vienna`),
+      new RegExp(`Discovered 1 sites:\\n\\s+${siteId}\\tcli site\\tEurope/Vienna`),
     );
     const [row] = await sql`
       select c.secret, c.status from public.inverter_credentials c
@@ -86,25 +89,7 @@ Deno.test("fetch --dry-run calls the vendor, prints what it would write, and wri
   await requireStack();
   const sql = db();
   try {
-    const apiKey = `dry-key-${crypto.randomUUID()}`;
-    const org = `Dry org ${crypto.randomUUID()}`;
-    const siteId = uniqueId();
-    await simAccount({
-      apiKey,
-      sites: [{ siteId, name: "Dry", timeZone: "America/Phoenix", peakPowerKw: 6 }],
-    });
-    const add = await run([
-      "cli/credentials.ts",
-      "add",
-      "--org",
-      org,
-      "--source",
-      "solaredge",
-      "--label",
-      "dry",
-      "--discover",
-    ], apiKey);
-    assert.equal(add.code, 0, add.stderr);
+    const { apiKey, org, siteId } = await addCredential("dry", "America/Phoenix");
     const [{ id: orgId }] = await sql`select id from public.organizations where name = ${org}`;
     const runsBefore = (await sql`select count(*)::int as n from public.sync_runs`)[0].n;
     const dry = await run(["cli/fetch.ts", "solaredge", "--dry-run", "--site", String(siteId)]);
@@ -141,28 +126,7 @@ Deno.test("credentials disable stops a credential from being synced", async () =
   await requireStack();
   const sql = db();
   try {
-    const apiKey = `disable-key-${crypto.randomUUID()}`;
-    const org = `Disable org ${crypto.randomUUID()}`;
-    const siteId = uniqueId();
-    await simAccount({
-      apiKey,
-      sites: [{ siteId, name: "Off", timeZone: "Europe/Oslo", peakPowerKw: 2 }],
-    });
-    const add = await run(
-      [
-        "cli/credentials.ts",
-        "add",
-        "--org",
-        org,
-        "--source",
-        "solaredge",
-        "--label",
-        "off",
-        "--discover",
-      ],
-      apiKey,
-    );
-    assert.equal(add.code, 0, add.stderr);
+    const { apiKey, siteId, add } = await addCredential("disable", "Europe/Oslo");
     const id = /Stored credential ([0-9a-f-]{36})/.exec(add.stdout)![1];
     const disabled = await run(["cli/credentials.ts", "disable", id]);
     assert.equal(disabled.code, 0, disabled.stderr);

@@ -6,49 +6,21 @@ import assert from "node:assert/strict";
 import { runSync } from "../../../shared/runner.ts";
 import { createLogger } from "../../../shared/logger.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
-import { createEnphaseSimulator } from "../../../local/simulators/enphase.ts";
-import { fetchWithRetry } from "../../../shared/http.ts";
 import { enphase } from "./adapter.ts";
+import { connectedEnphase } from "./connected_testing.ts";
 
 const NOW = Date.parse("2026-06-15T14:07:00Z");
-const VENDOR = {
-  ENPHASE_CLIENT_ID: "mid-client",
-  ENPHASE_CLIENT_SECRET: "mid-client-secret",
-  ENPHASE_API_KEY: "mid-api-key-123",
-  ENPHASE_AUTH_URL: "http://sim.test",
-};
 
 Deno.test("expiry in the middle of a run renews the token once and the run continues", async () => {
   let vendorClock = NOW;
-  const sim = createEnphaseSimulator({ now: () => new Date(vendorClock) });
-  sim.addApp({
-    clientId: VENDOR.ENPHASE_CLIENT_ID,
-    clientSecret: VENDOR.ENPHASE_CLIENT_SECRET,
-    apiKey: VENDOR.ENPHASE_API_KEY,
-    plan: "Partner",
-  });
-  sim.addUser({
-    email: "mid@example.com",
-    password: "pw",
+  const { sim, secret, vendor: VENDOR } = await connectedEnphase({
+    prefix: "mid",
+    now: () => new Date(vendorClock),
     systems: [
       { systemId: 501, name: "First", timeZone: "Europe/Vienna", peakPowerKw: 5 },
       { systemId: 502, name: "Second", timeZone: "Europe/Vienna", peakPowerKw: 5 },
     ],
   });
-  const fetchFn = ((u: string, i?: RequestInit) => sim.handler(new Request(u, i))) as typeof fetch;
-  const redirect = "https://fetcher.test/cb";
-  const approved = await sim.handler(
-    new Request(
-      `${enphase.connect!.authorizeUrl(VENDOR, redirect, "s")}&approve_as=mid@example.com`,
-    ),
-  );
-  const code = new URL(approved.headers.get("location")!).searchParams.get("code")!;
-  const secret = await enphase.connect!.exchangeCode(
-    (r) => fetchWithRetry(r, { fetch: fetchFn }),
-    VENDOR,
-    code,
-    redirect,
-  );
 
   // The vendor's clock jumps two days when the second system is first asked for.
   let jumped = false;

@@ -7,48 +7,20 @@ import assert from "node:assert/strict";
 import { runSync } from "../../../shared/runner.ts";
 import { createLogger } from "../../../shared/logger.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
-import { createEnphaseSimulator } from "../../../local/simulators/enphase.ts";
-import { fetchWithRetry } from "../../../shared/http.ts";
 import { enphase } from "./adapter.ts";
+import { connectedEnphase } from "./connected_testing.ts";
 
 const NOW = new Date("2026-06-15T14:07:00Z");
-const VENDOR = {
-  ENPHASE_CLIENT_ID: "quota-client",
-  ENPHASE_CLIENT_SECRET: "quota-client-secret",
-  ENPHASE_API_KEY: "quota-api-key-123",
-  ENPHASE_AUTH_URL: "http://sim.test",
-};
 
 Deno.test("a spent monthly quota pauses the credential at the limit, not after it", async () => {
-  const sim = createEnphaseSimulator({ now: () => NOW });
-  sim.addApp({
-    clientId: VENDOR.ENPHASE_CLIENT_ID,
-    clientSecret: VENDOR.ENPHASE_CLIENT_SECRET,
-    apiKey: VENDOR.ENPHASE_API_KEY,
-    plan: "Partner",
-  });
-  sim.addUser({
-    email: "quota@example.com",
-    password: "pw",
+  const { sim, secret, vendor: VENDOR, fetchFn } = await connectedEnphase({
+    prefix: "quota",
+    now: () => NOW,
     systems: [
       { systemId: 801, name: "One", timeZone: "Europe/Rome", peakPowerKw: 5 },
       { systemId: 802, name: "Two", timeZone: "Europe/Rome", peakPowerKw: 5 },
     ],
   });
-  const fetchFn = ((u: string, i?: RequestInit) => sim.handler(new Request(u, i))) as typeof fetch;
-  const redirect = "https://fetcher.test/cb";
-  const approved = await sim.handler(
-    new Request(
-      `${enphase.connect!.authorizeUrl(VENDOR, redirect, "s")}&approve_as=quota@example.com`,
-    ),
-  );
-  const code = new URL(approved.headers.get("location")!).searchParams.get("code")!;
-  const secret = await enphase.connect!.exchangeCode(
-    (r) => fetchWithRetry(r, { fetch: fetchFn }),
-    VENDOR,
-    code,
-    redirect,
-  );
   const { store, keyring } = await simContext(enphase, secret, {
     handler: sim.handler,
     baseUrl: "http://sim.test/api/v4",
