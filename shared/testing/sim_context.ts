@@ -16,6 +16,8 @@ export interface SimContextOptions {
   vendorConfig?: VendorConfig;
   now?: Date;
   plan?: Record<string, unknown>;
+  /** Per-attempt timeout; short in tests of a hanging vendor. */
+  timeoutMs?: number;
 }
 
 export async function simContext<S>(
@@ -60,6 +62,7 @@ export async function simContext<S>(
       now: () =>
         clock,
       random: () => 0,
+      timeoutMs: options.timeoutMs,
     },
   });
   return { ctx, store, keyring, logs };

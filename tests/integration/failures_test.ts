@@ -107,3 +107,33 @@ Deno.test("after missed runs the next run backfills the gap from the watermark",
     await sql.end();
   }
 });
+
+Deno.test("a site that vanishes from the vendor is marked inactive, never deleted", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const apiKey = `vanish-${crypto.randomUUID()}`;
+    const [kept, gone] = [uniqueId(), uniqueId()];
+    const sites = [
+      { siteId: kept, name: "Kept", timeZone: "Europe/Dublin", peakPowerKw: 4 },
+      { siteId: gone, name: "Gone", timeZone: "Europe/Dublin", peakPowerKw: 4 },
+    ];
+    await simAccount({ apiKey, sites });
+    const { orgId, credentialId } = await seedCredential(sql, `vanish ${apiKey}`, { apiKey });
+    await waitForRun(sql, (await (await startRun({ credentialId })).json()).runId);
+    await simAccount({ apiKey, sites: [sites[0]] });
+    const runId = (await (await startRun({ credentialId })).json()).runId;
+    await waitForRun(sql, runId);
+    const rows = await sql`
+      select vendor_site_id, active, synced_through from public.inverter_sites
+      where organization_id = ${orgId} order by vendor_site_id`;
+    const byId = Object.fromEntries(rows.map((r) => [r.vendor_site_id, r]));
+    assert.equal(byId[String(kept)].active, true);
+    assert.equal(byId[String(gone)].active, false);
+    assert.ok(byId[String(gone)].synced_through, "the vanished site keeps its history");
+    const results = await sql`select site_id from public.sync_run_sites where run_id = ${runId}`;
+    assert.equal(results.length, 1);
+  } finally {
+    await sql.end();
+  }
+});

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { solaredge, type SolarEdgeSecret } from "./adapter.ts";
 import { createSolarEdgeSimulator, type SimSite } from "../../../local/simulators/solaredge.ts";
 import { openCredential } from "../../../shared/credential_context.ts";
+import { simContext } from "../../../shared/testing/sim_context.ts";
 import { BadRecordError, FatalCredentialError } from "../../../shared/errors.ts";
 import { generateKey } from "../../../shared/fernet.ts";
 import { Keyring } from "../../../shared/keyring.ts";
@@ -159,4 +160,26 @@ Deno.test("parseSecret requires apiKey and reports both keys as sensitive", () =
   assert.deepEqual(secret, { apiKey: "A1", accountKey: "B2" });
   assert.deepEqual(sensitive, ["A1", "B2"]);
   assert.deepEqual(solaredge.authHeaders(secret), { "X-API-Key": "A1", "X-Account-Key": "B2" });
+});
+
+Deno.test("a vendor that hangs is timed out and the call repeated", async () => {
+  const sim = createSolarEdgeSimulator({ now: () => NOW });
+  sim.addAccount({
+    apiKey: "HANG-KEY-000001",
+    sites: [{ siteId: 601, name: "Hang", timeZone: "Europe/Lisbon", peakPowerKw: 4 }],
+  });
+  sim.addFault({ kind: "hang", count: 1 });
+  const { ctx } = await simContext(solaredge, { apiKey: "HANG-KEY-000001" }, {
+    handler: sim.handler,
+    baseUrl: BASE,
+    now: NOW,
+    timeoutMs: 50,
+  });
+  const window = { from: new Date("2026-10-25T10:00:00Z"), to: new Date("2026-10-25T11:00:00Z") };
+  const data = await solaredge.fetchSiteData(ctx, {
+    vendorSiteId: "601",
+    timezone: "Europe/Lisbon",
+  }, window);
+  assert.equal(data.responses.length, 2);
+  assert.equal(sim.requests("HANG-KEY-000001").count, 3);
 });
