@@ -4,6 +4,7 @@
  *   add --org ORG --source solaredge --label LABEL [--discover]   secret on stdin or a prompt
  *   list [--source SOURCE]                                        never prints secrets
  *   disable CREDENTIAL_ID
+ *   reencrypt [--source SOURCE]                                   after a key rotation
  *
  * `--org` takes an organisation id, or a name that is created when it does not exist yet. Adding
  * a label that exists replaces its secret and re-activates it (how a rotated key is installed).
@@ -23,7 +24,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USAGE =
   "Usage: deno task credentials add --org ORG --source SOURCE --label LABEL [--discover]\n" +
   "       deno task credentials list [--source SOURCE]\n" +
-  "       deno task credentials disable CREDENTIAL_ID\n";
+  "       deno task credentials disable CREDENTIAL_ID\n" +
+  "       deno task credentials reencrypt [--source SOURCE]\n";
 
 export interface CredentialsDeps {
   env: Record<string, string | undefined>;
@@ -50,7 +52,7 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
     return 2;
   }
   const [command, ...rest] = parsed.positionals;
-  if (!["add", "list", "disable"].includes(command ?? "")) {
+  if (!["add", "list", "disable", "reencrypt"].includes(command ?? "")) {
     io.stderr(USAGE);
     return 2;
   }
@@ -60,6 +62,10 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
     sql = connect(config.dbUrl, { max: 1 });
     if (command === "list") return await list(sql, io, parsed.values.source);
     if (command === "disable") return await disable(sql, io, rest[0]);
+    if (command === "reencrypt") {
+      const keyring = Keyring.parse(config.encryptionKeys);
+      return await reencrypt(sql, keyring, io, parsed.values.source);
+    }
     const { org, source, label, discover } = parsed.values;
     if (!org || !source || !label) {
       io.stderr(`Cannot add a credential: --org, --source and --label are required\n${USAGE}`);
@@ -153,6 +159,36 @@ async function disable(sql: Sql, io: CliIo, id?: string): Promise<number> {
   }
   io.stdout(`Disabled credential ${id}\n`);
   return 0;
+}
+
+/**
+ * After a key rotation (new key first in ENCRYPTION_KEY, old ones after it) every secret is
+ * re-encrypted with the new key, one row at a time under its row lock so a token renewal running
+ * meanwhile is neither lost nor overwritten. Then the old key can be dropped.
+ */
+async function reencrypt(sql: Sql, keyring: Keyring, io: CliIo, source?: string): Promise<number> {
+  const ids = await sql<{ id: string }[]>`
+    select id from public.inverter_credentials
+    where ${source ? sql`source = ${source}` : sql`true`} order by id`;
+  let failed = 0;
+  for (const { id } of ids) {
+    try {
+      await sql.begin(async (tx) => {
+        const [row] = await tx<{ secret: string }[]>`
+          select secret from public.inverter_credentials where id = ${id} for update`;
+        const fresh = await keyring.encrypt(await keyring.decrypt(row.secret));
+        await tx`update public.inverter_credentials set secret = ${fresh}, updated_at = now()
+                 where id = ${id}`;
+      });
+    } catch {
+      failed++;
+      io.stderr(`Cannot re-encrypt credential ${id}: no key in ENCRYPTION_KEY opens it\n`);
+    }
+  }
+  io.stdout(
+    `Re-encrypted ${ids.length - failed} of ${ids.length} credentials with the first key\n`,
+  );
+  return failed === 0 ? 0 : 1;
 }
 
 if (import.meta.main) {

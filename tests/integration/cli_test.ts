@@ -7,11 +7,11 @@ import { db, env, listKeys, requireStack, simAccount, simRequests, uniqueId } fr
 
 const root = new URL("../../", import.meta.url).pathname;
 
-async function run(args: string[], stdin = "") {
+async function run(args: string[], stdin = "", extraEnv: Record<string, string> = {}) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--config", `${root}deno.json`, ...args],
     cwd: root,
-    env: { ...env, NO_COLOR: "1" },
+    env: { ...env, NO_COLOR: "1", ...extraEnv },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -140,6 +140,42 @@ Deno.test("credentials disable stops a credential from being synced", async () =
     const bad = await run(["cli/credentials.ts", "disable", "not-a-uuid"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /give the credential id/);
+  } finally {
+    await sql.end();
+  }
+});
+
+Deno.test("credentials reencrypt moves every secret to the first key of a rotated keyring", async () => {
+  await requireStack();
+  const sql = db();
+  try {
+    const { generateKey } = await import("../../shared/fernet.ts");
+    const { Keyring } = await import("../../shared/keyring.ts");
+    const { add } = await addCredential("rotate", "Europe/Tallinn");
+    const id = /Stored credential ([0-9a-f-]{36})/.exec(add.stdout)![1];
+    const newKey = generateKey();
+    const rotated = await run(
+      ["cli/credentials.ts", "reencrypt", "--source", "solaredge"],
+      "",
+      { ENCRYPTION_KEY: `${newKey},${env.ENCRYPTION_KEY}` },
+    );
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.match(rotated.stdout, /Re-encrypted (\d+) of \1 credentials with the first key/);
+    const [row] = await sql`select secret from public.inverter_credentials where id = ${id}`;
+    const doc = JSON.parse(await Keyring.parse(newKey).decrypt(row.secret));
+    assert.match(doc.apiKey, /^rotate-key-/);
+    // Put the old key back first so the rest of the suite reads what it wrote.
+    const back = await run(
+      ["cli/credentials.ts", "reencrypt", "--source", "solaredge"],
+      "",
+      { ENCRYPTION_KEY: `${env.ENCRYPTION_KEY},${newKey}` },
+    );
+    assert.equal(back.code, 0, back.stderr);
+    const bad = await run(["cli/credentials.ts", "reencrypt"], "", {
+      ENCRYPTION_KEY: generateKey(),
+    });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /no key in ENCRYPTION_KEY opens it/);
   } finally {
     await sql.end();
   }
