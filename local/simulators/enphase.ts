@@ -21,6 +21,7 @@ import { telemetryResponse } from "./enphase_telemetry.ts";
 import { clientOf, tokenResponse, type TokenSettings } from "./enphase_token_endpoint.ts";
 import { createTokenStore } from "./enphase_tokens.ts";
 import { createUsage } from "./enphase_usage.ts";
+import { serveSimulator } from "./serve.ts";
 
 export type { EnphaseFault, FaultKind } from "./enphase_faults.ts";
 export type { PlanName } from "./enphase_plans.ts";
@@ -210,9 +211,5 @@ function checkedLifetime(seconds: number): number {
 export function serveEnphaseSimulator(
   options: { port: number; hostname?: string } & EnphaseSimulatorOptions,
 ): { server: Deno.HttpServer<Deno.NetAddr>; sim: EnphaseSimulator } {
-  const { port, hostname = "127.0.0.1", ...simOptions } = options;
-  const sim = createEnphaseSimulator(simOptions);
-  // A silent onListen: callers print their own line (enphase_main.ts) or nothing (tests).
-  const server = Deno.serve({ port, hostname, onListen() {} }, sim.handler);
-  return { server, sim };
+  return serveSimulator(createEnphaseSimulator, options);
 }

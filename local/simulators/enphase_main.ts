@@ -3,6 +3,7 @@
  * `deno run -A local/simulators/enphase_main.ts --port 54332 [--seed-demo]`.
  */
 import { serveEnphaseSimulator, type SimApp, type SimUser } from "./enphase.ts";
+import { simulatorPort } from "./serve.ts";
 
 /** What `--seed-demo` adds: one Watt-plan app, as a free Enphase developer account has. */
 export const demoApp: SimApp = {
@@ -25,13 +26,7 @@ export const demoUser: SimUser = {
 
 if (import.meta.main) {
   const args = Deno.args;
-  const portArg = args.find((a) => a.startsWith("--port="))?.slice("--port=".length) ??
-    (args.includes("--port") ? args[args.indexOf("--port") + 1] : "54332");
-  const port = Number(portArg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Cannot start the Enphase simulator: --port must be 0-65535, got ${portArg}`);
-    Deno.exit(2);
-  }
+  const port = simulatorPort(args, 54332, "Enphase");
   const { server, sim } = serveEnphaseSimulator({ port });
   if (args.includes("--seed-demo")) {
     sim.addApp(demoApp);

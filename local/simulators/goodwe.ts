@@ -16,6 +16,7 @@ import { LOGIN_PATHS, loginResponse } from "./goodwe_login.ts";
 import { regionalResponse } from "./goodwe_routes.ts";
 import { createSessionStore, type SimSession } from "./goodwe_sessions.ts";
 import { createRateLimit } from "./solaredge_rate_limit.ts";
+import { serveSimulator } from "./serve.ts";
 
 export type { SimDateFormat } from "./goodwe_clock.ts";
 export type { FaultKind, SimFault } from "./goodwe_faults.ts";
@@ -185,9 +186,5 @@ function notFound(): Response {
 export function serveGoodWeSimulator(
   options: { port: number; hostname?: string } & GoodWeSimulatorOptions,
 ): { server: Deno.HttpServer<Deno.NetAddr>; sim: GoodWeSimulator } {
-  const { port, hostname = "127.0.0.1", ...simOptions } = options;
-  const sim = createGoodWeSimulator(simOptions);
-  // A silent onListen: callers print their own line (goodwe_main.ts) or nothing (tests).
-  const server = Deno.serve({ port, hostname, onListen() {} }, sim.handler);
-  return { server, sim };
+  return serveSimulator(createGoodWeSimulator, options);
 }

@@ -4,6 +4,7 @@
  * Point GOODWE_LOGIN_URL and GOODWE_LEGACY_LOGIN_URL at the printed URL.
  */
 import { serveGoodWeSimulator, type SimAccount } from "./goodwe.ts";
+import { simulatorPort } from "./serve.ts";
 
 /** What `--seed-demo` adds: a dd/MM/yyyy account with plants on both hemispheres. */
 export const demoAccount: SimAccount = {
@@ -29,13 +30,7 @@ export const demoAccount: SimAccount = {
 
 if (import.meta.main) {
   const args = Deno.args;
-  const portArg = args.find((a) => a.startsWith("--port="))?.slice("--port=".length) ??
-    (args.includes("--port") ? args[args.indexOf("--port") + 1] : "54334");
-  const port = Number(portArg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Cannot start the GoodWe simulator: --port must be 0-65535, got ${portArg}`);
-    Deno.exit(2);
-  }
+  const port = simulatorPort(args, 54334, "GoodWe");
   const { server, sim } = serveGoodWeSimulator({ port });
   if (args.includes("--seed-demo")) sim.addAccount(demoAccount);
   console.log(`GoodWe simulator listening on http://127.0.0.1:${server.addr.port}`);

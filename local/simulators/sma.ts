@@ -20,6 +20,7 @@ import { createWindowLimit } from "./sma_rate_limit.ts";
 import { bearerGrant, type SmaState } from "./sma_state.ts";
 import { clientCredentials, tokenEndpointResponse } from "./sma_token_endpoint.ts";
 import { createTokenStore } from "./sma_tokens.ts";
+import { serveSimulator } from "./serve.ts";
 
 export type { SmaFault, SmaFaultKind } from "./sma_faults.ts";
 
@@ -196,9 +197,5 @@ async function requestClient(state: SmaState, req: Request, url: URL) {
 export function serveSmaSimulator(
   options: { port: number; hostname?: string } & SmaSimulatorOptions,
 ): { server: Deno.HttpServer<Deno.NetAddr>; sim: SmaSimulator } {
-  const { port, hostname = "127.0.0.1", ...simOptions } = options;
-  const sim = createSmaSimulator(simOptions);
-  // A silent onListen: callers print their own line (sma_main.ts) or nothing (tests).
-  const server = Deno.serve({ port, hostname, onListen() {} }, sim.handler);
-  return { server, sim };
+  return serveSimulator(createSmaSimulator, options);
 }

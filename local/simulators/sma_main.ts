@@ -4,6 +4,7 @@
  * SMA's auth, backchannel and monitoring hosts (SMA_AUTH_URL, SMA_BC_URL and the base URL).
  */
 import { serveSmaSimulator, type SmaSimClient, type SmaSimOwner } from "./sma.ts";
+import { simulatorPort } from "./serve.ts";
 
 /** What `--seed-demo` adds: an app client and an owner with plants on both sides of the Atlantic. */
 export const demoClient: SmaSimClient = {
@@ -35,13 +36,7 @@ export const demoOwner: SmaSimOwner = {
 
 if (import.meta.main) {
   const args = Deno.args;
-  const portArg = args.find((a) => a.startsWith("--port="))?.slice("--port=".length) ??
-    (args.includes("--port") ? args[args.indexOf("--port") + 1] : "54333");
-  const port = Number(portArg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Cannot start the SMA simulator: --port must be 0-65535, got ${portArg}`);
-    Deno.exit(2);
-  }
+  const port = simulatorPort(args, 54333, "SMA");
   const { server, sim } = serveSmaSimulator({ port });
   if (args.includes("--seed-demo")) {
     sim.addClient(demoClient);

@@ -12,6 +12,7 @@ import { problem } from "./solaredge_problem.ts";
 import { createRateLimit } from "./solaredge_rate_limit.ts";
 import { seriesResponse } from "./solaredge_series.ts";
 import { validAccount } from "./solaredge_accounts.ts";
+import { serveSimulator } from "./serve.ts";
 
 export type { FaultKind, SimFault } from "./solaredge_faults.ts";
 
@@ -202,9 +203,5 @@ const COUNTRIES: Record<string, string> = {
 export function serveSolarEdgeSimulator(
   options: { port: number; hostname?: string } & SolarEdgeSimulatorOptions,
 ): { server: Deno.HttpServer<Deno.NetAddr>; sim: SolarEdgeSimulator } {
-  const { port, hostname = "127.0.0.1", ...simOptions } = options;
-  const sim = createSolarEdgeSimulator(simOptions);
-  // A silent onListen: callers print their own line (solaredge_main.ts) or nothing (tests).
-  const server = Deno.serve({ port, hostname, onListen() {} }, sim.handler);
-  return { server, sim };
+  return serveSimulator(createSolarEdgeSimulator, options);
 }

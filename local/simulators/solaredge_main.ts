@@ -3,6 +3,7 @@
  * `deno run -A local/simulators/solaredge_main.ts --port 54331 [--seed-demo]`.
  */
 import { serveSolarEdgeSimulator, type SimAccount } from "./solaredge.ts";
+import { simulatorPort } from "./serve.ts";
 
 /** What `--seed-demo` adds: sites on both sides of the Atlantic, so DST and offsets show. */
 export const demoAccount: SimAccount = {
@@ -16,13 +17,7 @@ export const demoAccount: SimAccount = {
 
 if (import.meta.main) {
   const args = Deno.args;
-  const portArg = args.find((a) => a.startsWith("--port="))?.slice("--port=".length) ??
-    (args.includes("--port") ? args[args.indexOf("--port") + 1] : "54331");
-  const port = Number(portArg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`Cannot start the SolarEdge simulator: --port must be 0-65535, got ${portArg}`);
-    Deno.exit(2);
-  }
+  const port = simulatorPort(args, 54331, "SolarEdge");
   const { server, sim } = serveSolarEdgeSimulator({ port });
   if (args.includes("--seed-demo")) sim.addAccount(demoAccount);
   console.log(`SolarEdge simulator listening on http://127.0.0.1:${server.addr.port}/v2`);
