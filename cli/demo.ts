@@ -19,7 +19,11 @@ async function main(): Promise<number> {
   const wasUp = await isStackUp();
   if (!wasUp) {
     console.log("Starting the local stack (it will be stopped again at the end)");
-    await stackUp();
+    // A stack that came up halfway is stopped again: the machine is left as it was found.
+    await stackUp().catch(async (error) => {
+      await stackDown().catch(() => {});
+      throw error;
+    });
   } else console.log("Using the local stack that is already running");
   const sql = postgres(stackEnv.SUPABASE_DB_URL, { max: 4, onnotice: () => {} });
   try {

@@ -39,6 +39,20 @@ export function isRunning(proc: DetachedProcess): boolean {
   }
 }
 
+/**
+ * Whether `pid` is alive at all (zombies count as dead). Used while a process boots: during its
+ * chain of execs (pyenv's shims exec three times before Python runs) `/proc/<pid>/cmdline` can read
+ * empty for an instant, so the marker check of `isRunning` would call a booting process dead.
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
 /** SIGTERM to the process group, SIGKILL after `graceMs`; false when it was not running. */
 export async function stopProcess(proc: DetachedProcess, graceMs = 10_000): Promise<boolean> {
   if (!isRunning(proc)) return false;

@@ -10,6 +10,7 @@ import { ensureBucket, motoMarker, startMoto } from "./moto.ts";
 import { startPostgres } from "./postgres_cluster.ts";
 import {
   type DetachedProcess,
+  isAlive,
   isRunning,
   logTail,
   spawnDetached,
@@ -113,7 +114,7 @@ async function startServices(): Promise<number> {
 
 /** Waits for one part; fails naming it, with the tail of its log, on timeout or exit. */
 async function ready(name: string, check: () => Promise<boolean>, proc?: DetachedProcess) {
-  const outcome = await waitFor(check, readyTimeoutMs, () => !proc || isRunning(proc));
+  const outcome = await waitFor(check, readyTimeoutMs, () => !proc || isAlive(proc.pid));
   if (outcome === "ready") return;
   const log = name === "Postgres"
     ? "postgres.log"

@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { isAlive, isRunning } from "./processes.ts";
+
+Deno.test("isAlive tells a running process from one that has exited", async () => {
+  assert.equal(isAlive(Deno.pid), true);
+  const child = new Deno.Command("true").spawn();
+  await child.status;
+  assert.equal(isAlive(child.pid), false);
+});
+
+Deno.test("isRunning also checks the command line, so a recycled pid is never taken for ours", async () => {
+  const child = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  try {
+    assert.equal(isRunning({ pid: child.pid, marker: "sleep 30" }), true);
+    assert.equal(isRunning({ pid: child.pid, marker: "moto_server" }), false);
+  } finally {
+    child.kill();
+    await child.status;
+  }
+});
