@@ -3,16 +3,15 @@
  * a configuration error and no credential is set to needs_reauth.
  */
 import assert from "node:assert/strict";
-import { runSync } from "../../../shared/runner.ts";
-import { createLogger } from "../../../shared/logger.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 import { enphase } from "./adapter.ts";
 import { connectedEnphase } from "./connected_testing.ts";
+import { runEnphaseOnce } from "./run_testing.ts";
 
 const NOW = new Date("2026-06-15T14:07:00Z");
 
 Deno.test("an API key of another app stops the run as a configuration error", async () => {
-  const { sim, secret, vendor, fetchFn } = await connectedEnphase({
+  const { sim, secret, vendor } = await connectedEnphase({
     prefix: "mismatch",
     now: () => NOW,
     systems: [{ systemId: 901, name: "One", timeZone: "Europe/Prague", peakPowerKw: 5 }],
@@ -30,18 +29,13 @@ Deno.test("an API key of another app stops the run as a configuration error", as
     vendorConfig: wrong,
     now: NOW,
   });
-  const summary = await runSync({
-    adapter: enphase,
-    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 1 },
-    baseUrl: "http://sim.test/api/v4",
+  const summary = await runEnphaseOnce({
     store,
-    objects: { put: () => Promise.resolve() },
     keyring,
-    vendorConfig: wrong,
-    logger: createLogger({ write: () => {} }),
-    now: () => NOW,
-    http: { fetch: fetchFn },
-  }, { trigger: "manual" });
+    vendor: wrong,
+    handler: sim.handler,
+    now: NOW,
+  });
   assert.match(summary.stopReason ?? "", /mismatch/i);
   assert.equal(store.creds[0].status, "active");
   assert.equal(store.credentialStatus.size, 0);

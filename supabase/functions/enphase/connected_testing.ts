@@ -15,7 +15,6 @@ export interface ConnectedEnphase {
   sim: EnphaseSimulator;
   secret: EnphaseSecret;
   vendor: Record<string, string>;
-  fetchFn: typeof fetch;
 }
 
 export async function connectedEnphase(options: {
@@ -46,5 +45,5 @@ export async function connectedEnphase(options: {
   const code = new URL(approved.headers.get("location")!).searchParams.get("code")!;
   const call = (r: Parameters<typeof fetchWithRetry>[0]) => fetchWithRetry(r, { fetch: fetchFn });
   const secret = await enphase.connect!.exchangeCode(call, vendor, code, redirect);
-  return { sim, secret, vendor, fetchFn };
+  return { sim, secret, vendor };
 }

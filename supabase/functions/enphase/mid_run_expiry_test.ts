@@ -3,11 +3,10 @@
  * does): the core renews once on the 401, stores the rotated refresh token, and the run goes on.
  */
 import assert from "node:assert/strict";
-import { runSync } from "../../../shared/runner.ts";
-import { createLogger } from "../../../shared/logger.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 import { enphase } from "./adapter.ts";
 import { connectedEnphase } from "./connected_testing.ts";
+import { runEnphaseOnce } from "./run_testing.ts";
 
 const NOW = Date.parse("2026-06-15T14:07:00Z");
 
@@ -38,21 +37,13 @@ Deno.test("expiry in the middle of a run renews the token once and the run conti
     now: new Date(NOW),
   });
   const grantsBefore = sim.tokenRequests().grants.length;
-  const summary = await runSync({
-    adapter: enphase,
-    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 1 },
-    baseUrl: "http://sim.test/api/v4",
+  const summary = await runEnphaseOnce({
     store,
-    objects: { put: () => Promise.resolve() },
     keyring,
-    vendorConfig: VENDOR,
-    logger: createLogger({ write: () => {} }),
-    now: () => new Date(NOW),
-    http: {
-      fetch: ((u: string, i?: RequestInit) =>
-        Promise.resolve(handler(new Request(u, i)))) as typeof fetch,
-    },
-  }, { trigger: "manual" });
+    vendor: VENDOR,
+    handler: handler,
+    now: new Date(NOW),
+  });
   assert.ok(jumped);
   assert.equal(summary.counts.sitesSucceeded, 2, JSON.stringify(summary.sites));
   assert.deepEqual(sim.tokenRequests().grants.slice(grantsBefore), ["refresh_token"]);

@@ -4,16 +4,15 @@
  * sites it could not fetch stays where it was.
  */
 import assert from "node:assert/strict";
-import { runSync } from "../../../shared/runner.ts";
-import { createLogger } from "../../../shared/logger.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 import { enphase } from "./adapter.ts";
 import { connectedEnphase } from "./connected_testing.ts";
+import { runEnphaseOnce } from "./run_testing.ts";
 
 const NOW = new Date("2026-06-15T14:07:00Z");
 
 Deno.test("a spent monthly quota pauses the credential at the limit, not after it", async () => {
-  const { sim, secret, vendor: VENDOR, fetchFn } = await connectedEnphase({
+  const { sim, secret, vendor: VENDOR } = await connectedEnphase({
     prefix: "quota",
     now: () => NOW,
     systems: [
@@ -28,18 +27,13 @@ Deno.test("a spent monthly quota pauses the credential at the limit, not after i
     now: NOW,
     plan: { perMonth: 3 },
   });
-  const summary = await runSync({
-    adapter: enphase,
-    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 1 },
-    baseUrl: "http://sim.test/api/v4",
+  const summary = await runEnphaseOnce({
     store,
-    objects: { put: () => Promise.resolve() },
     keyring,
-    vendorConfig: VENDOR,
-    logger: createLogger({ write: () => {} }),
-    now: () => NOW,
-    http: { fetch: fetchFn },
-  }, { trigger: "manual" });
+    vendor: VENDOR,
+    handler: sim.handler,
+    now: NOW,
+  });
   assert.equal(sim.requests(VENDOR.ENPHASE_API_KEY).count, 3);
   assert.equal(summary.counts.sitesSucceeded, 1);
   const paused = summary.sites.find((s) => s.status !== "succeeded")!;

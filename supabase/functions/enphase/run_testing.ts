@@ -1,0 +1,31 @@
+/** One sync run of the Enphase adapter over an in-memory store, as the core-path tests need it. */
+import { createLogger } from "../../../shared/logger.ts";
+import { runSync } from "../../../shared/runner.ts";
+import type { Keyring } from "../../../shared/keyring.ts";
+import type { MemoryStore } from "../../../shared/testing/memory_store.ts";
+import type { VendorConfig } from "../../../shared/types.ts";
+import { enphase } from "./adapter.ts";
+
+export function runEnphaseOnce(options: {
+  store: MemoryStore;
+  keyring: Keyring;
+  vendor: VendorConfig;
+  handler: (req: Request) => Promise<Response> | Response;
+  now: Date;
+}) {
+  return runSync({
+    adapter: enphase,
+    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 1 },
+    baseUrl: "http://sim.test/api/v4",
+    store: options.store,
+    objects: { put: () => Promise.resolve() },
+    keyring: options.keyring,
+    vendorConfig: options.vendor,
+    logger: createLogger({ write: () => {} }),
+    now: () => options.now,
+    http: {
+      fetch: ((u: string, i?: RequestInit) =>
+        Promise.resolve(options.handler(new Request(u, i)))) as typeof fetch,
+    },
+  }, { trigger: "manual" });
+}
