@@ -3,7 +3,7 @@
  * stdin and never print it; fetch --dry-run calls the vendor but writes nothing.
  */
 import assert from "node:assert/strict";
-import { db, env, listKeys, requireStack, simAccount, simRequests, uniqueId } from "./helpers.ts";
+import { env, listKeys, simAccount, simRequests, stackTest, uniqueId } from "./helpers.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -48,18 +48,17 @@ async function addCredential(tag: string, timeZone: string) {
   return { apiKey, org, siteId, add };
 }
 
-Deno.test("credentials add stores an encrypted key from stdin, discovers sites, list hides it", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "credentials add stores an encrypted key from stdin, discovers sites, list hides it",
+  async (sql) => {
     const { apiKey, org, siteId, add } = await addCredential("cli", "Europe/Vienna");
     assert.match(
       add.stdout,
       new RegExp(`Discovered 1 sites:\\n\\s+${siteId}\\tcli site\\tEurope/Vienna`),
     );
     const [row] = await sql`
-      select c.secret, c.status from public.inverter_credentials c
-      join public.organizations o on o.id = c.organization_id where o.name = ${org}`;
+    select c.secret, c.status from public.inverter_credentials c
+    join public.organizations o on o.id = c.organization_id where o.name = ${org}`;
     assert.match(row.secret, /^gAAAAA/);
     assert.ok(!row.secret.includes(apiKey));
     const list = await run(["cli/credentials.ts", "list", "--source", "solaredge"]);
@@ -80,15 +79,12 @@ Deno.test("credentials add stores an encrypted key from stdin, discovers sites, 
     ], "");
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /standard input is empty/);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
 
-Deno.test("fetch --dry-run calls the vendor, prints what it would write, and writes nothing", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "fetch --dry-run calls the vendor, prints what it would write, and writes nothing",
+  async (sql) => {
     const { apiKey, org, siteId } = await addCredential("dry", "America/Phoenix");
     const [{ id: orgId }] = await sql`select id from public.organizations where name = ${org}`;
     const runsBefore = (await sql`select count(*)::int as n from public.sync_runs`)[0].n;
@@ -103,7 +99,7 @@ Deno.test("fetch --dry-run calls the vendor, prints what it would write, and wri
     assert.deepEqual(await listKeys(`raw/solaredge/${orgId}/`), []);
     assert.equal((await sql`select count(*)::int as n from public.sync_runs`)[0].n, runsBefore);
     const [site] = await sql`
-      select synced_through, last_attempt_at from public.inverter_sites where organization_id = ${orgId}`;
+    select synced_through, last_attempt_at from public.inverter_sites where organization_id = ${orgId}`;
     assert.deepEqual([site.synced_through, site.last_attempt_at], [null, null]);
 
     const real = await run([
@@ -117,38 +113,29 @@ Deno.test("fetch --dry-run calls the vendor, prints what it would write, and wri
     assert.equal(real.code, 0, real.stdout + real.stderr);
     assert.match(real.stdout, /1\/1 sites synced/);
     assert.equal((await listKeys(`raw/solaredge/${orgId}/`)).length, 1);
-  } finally {
-    await sql.end();
-  }
+  },
+);
+
+stackTest("credentials disable stops a credential from being synced", async (sql) => {
+  const { apiKey, siteId, add } = await addCredential("disable", "Europe/Oslo");
+  const id = /Stored credential ([0-9a-f-]{36})/.exec(add.stdout)![1];
+  const disabled = await run(["cli/credentials.ts", "disable", id]);
+  assert.equal(disabled.code, 0, disabled.stderr);
+  const [row] =
+    await sql`select status, status_reason from public.inverter_credentials where id = ${id}`;
+  assert.deepEqual([row.status, row.status_reason], ["disabled", "Disabled by an operator"]);
+  const before = (await simRequests(apiKey)).count;
+  const fetched = await run(["cli/fetch.ts", "solaredge", "--site", String(siteId)]);
+  assert.match(fetched.stdout, /0\/0 sites synced/);
+  assert.equal((await simRequests(apiKey)).count, before);
+  const bad = await run(["cli/credentials.ts", "disable", "not-a-uuid"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /give the credential id/);
 });
 
-Deno.test("credentials disable stops a credential from being synced", async () => {
-  await requireStack();
-  const sql = db();
-  try {
-    const { apiKey, siteId, add } = await addCredential("disable", "Europe/Oslo");
-    const id = /Stored credential ([0-9a-f-]{36})/.exec(add.stdout)![1];
-    const disabled = await run(["cli/credentials.ts", "disable", id]);
-    assert.equal(disabled.code, 0, disabled.stderr);
-    const [row] =
-      await sql`select status, status_reason from public.inverter_credentials where id = ${id}`;
-    assert.deepEqual([row.status, row.status_reason], ["disabled", "Disabled by an operator"]);
-    const before = (await simRequests(apiKey)).count;
-    const fetched = await run(["cli/fetch.ts", "solaredge", "--site", String(siteId)]);
-    assert.match(fetched.stdout, /0\/0 sites synced/);
-    assert.equal((await simRequests(apiKey)).count, before);
-    const bad = await run(["cli/credentials.ts", "disable", "not-a-uuid"]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /give the credential id/);
-  } finally {
-    await sql.end();
-  }
-});
-
-Deno.test("credentials reencrypt moves every secret to the first key of a rotated keyring", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "credentials reencrypt moves every secret to the first key of a rotated keyring",
+  async (sql) => {
     const { generateKey } = await import("../../shared/fernet.ts");
     const { Keyring } = await import("../../shared/keyring.ts");
     const { add } = await addCredential("rotate", "Europe/Tallinn");
@@ -176,7 +163,5 @@ Deno.test("credentials reencrypt moves every secret to the first key of a rotate
     });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /no key in ENCRYPTION_KEY opens it/);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);

@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { stackPorts } from "../../local/stack_env.ts";
-import { db, env, listKeys, requireStack, waitForRun } from "./helpers.ts";
+import { env, listKeys, stackTest, waitForRun } from "./helpers.ts";
 import { newOrg, readSecret } from "./oauth_helpers.ts";
 import { Keyring } from "../../shared/keyring.ts";
+import type postgres from "postgres";
 
 const SIM = `http://127.0.0.1:${stackPorts.goodwe}/_sim`;
 
@@ -21,7 +22,7 @@ async function admin(path: string, body?: unknown) {
   return text ? JSON.parse(text) : undefined;
 }
 
-async function goodweLogin(sql: ReturnType<typeof db>, label: string, password = "right-password") {
+async function goodweLogin(sql: postgres.Sql, label: string, password = "right-password") {
   const account = `${label}-${crypto.randomUUID()}@example.com`;
   await admin("/accounts", {
     account,
@@ -51,10 +52,9 @@ async function runGoodWe(credentialId: string) {
   return (await res.json()).runId as string;
 }
 
-Deno.test("a GoodWe session is stored encrypted, reused, and renewed once when it expires mid-run", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "a GoodWe session is stored encrypted, reused, and renewed once when it expires mid-run",
+  async (sql) => {
     const { account, orgId, credentialId } = await goodweLogin(sql, "session");
     const first = await waitForRun(sql, await runGoodWe(credentialId));
     assert.equal(first.status, "succeeded");
@@ -78,15 +78,12 @@ Deno.test("a GoodWe session is stored encrypted, reused, and renewed once when i
     assert.equal((await admin(`/requests?account=${encodeURIComponent(account)}`)).logins, 2);
     assert.notEqual((await readSecret(sql, credentialId)).session.token, doc.session.token);
     assert.ok((await listKeys(`raw/goodwe/${orgId}/`)).length >= 2);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
 
-Deno.test("a wrong GoodWe password sets needs_reauth with GoodWe's message and is not retried", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "a wrong GoodWe password sets needs_reauth with GoodWe's message and is not retried",
+  async (sql) => {
     const { account, credentialId } = await goodweLogin(sql, "wrong", "not-the-password");
     await waitForRun(sql, await runGoodWe(credentialId));
     const [cred] =
@@ -97,15 +94,12 @@ Deno.test("a wrong GoodWe password sets needs_reauth with GoodWe's message and i
     const logins = (await admin(`/requests?account=${encodeURIComponent(account)}`)).logins;
     await waitForRun(sql, await runGoodWe(credentialId));
     assert.equal((await admin(`/requests?account=${encodeURIComponent(account)}`)).logins, logins);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
 
-Deno.test("GY0429 pauses the credential for this run without failing it or looping", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "GY0429 pauses the credential for this run without failing it or looping",
+  async (sql) => {
     const { account, credentialId } = await goodweLogin(sql, "limited");
     await waitForRun(sql, await runGoodWe(credentialId));
     const before = (await admin(`/requests?account=${encodeURIComponent(account)}`)).count;
@@ -125,7 +119,5 @@ Deno.test("GY0429 pauses the credential for this run without failing it or loopi
     const calls = (await admin(`/requests?account=${encodeURIComponent(account)}`)).count - before;
     assert.ok(calls <= 3, `${calls} calls after GY0429`);
     await fetch(`${SIM}/faults`, { method: "DELETE" }).then((r) => r.body?.cancel());
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);

@@ -113,3 +113,19 @@ export async function waitForRun(sql: postgres.Sql, runId: string, timeoutMs = 9
     return run;
   }, timeoutMs);
 }
+
+/**
+ * An integration test: it fails at once with a clear message when the stack is down, and gets a
+ * database connection that is closed afterwards whatever happens.
+ */
+export function stackTest(name: string, fn: (sql: postgres.Sql) => Promise<void>): void {
+  Deno.test(name, async () => {
+    await requireStack();
+    const sql = db();
+    try {
+      await fn(sql);
+    } finally {
+      await sql.end();
+    }
+  });
+}

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { stackPaths } from "../../local/stack_paths.ts";
-import { db, env, getObject, listKeys, requireStack, waitForRun } from "./helpers.ts";
+import { env, getObject, listKeys, stackTest, waitForRun } from "./helpers.ts";
 import {
   connectEnphase,
   editSecret,
@@ -27,10 +27,9 @@ async function runEnphase(body: Record<string, unknown>) {
   return { ...JSON.parse(text), text };
 }
 
-Deno.test("the connect flow stores the owner's tokens encrypted and discovers the systems", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "the connect flow stores the owner's tokens encrypted and discovers the systems",
+  async (sql) => {
     const email = `connect-${crypto.randomUUID()}@example.com`;
     const systems = await enphaseUser(email);
     const orgId = await newOrg(sql, `Enphase connect ${email}`);
@@ -46,15 +45,12 @@ Deno.test("the connect flow stores the owner's tokens encrypted and discovers th
     const replay = await fetch(connected.callbackUrl);
     assert.equal(replay.status, 400);
     assert.match((await replay.json()).error, /Enphase/);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
 
-Deno.test("two invocations racing on an expiring token refresh it exactly once and both sync", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "two invocations racing on an expiring token refresh it exactly once and both sync",
+  async (sql) => {
     const email = `race-${crypto.randomUUID()}@example.com`;
     await enphaseUser(email);
     const orgId = await newOrg(sql, `Enphase race ${email}`);
@@ -72,15 +68,12 @@ Deno.test("two invocations racing on an expiring token refresh it exactly once a
     const after = await readSecret(sql, credentialId);
     assert.notEqual(after.refreshToken, before.refreshToken);
     assert.ok(Date.parse(after.expiresAt) > Date.now() + 3_600_000);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
 
-Deno.test("a revoked grant sets needs_reauth with the vendor's message; other credentials go on", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "a revoked grant sets needs_reauth with the vendor's message; other credentials go on",
+  async (sql) => {
     const tag = crypto.randomUUID();
     await enphaseUser(`revoked-${tag}@example.com`, 1);
     await enphaseUser(`kept-${tag}@example.com`, 1);
@@ -96,29 +89,26 @@ Deno.test("a revoked grant sets needs_reauth with the vendor's message; other cr
     const run = await runEnphase({});
     await waitForRun(sql, run.runId);
     const rows = await sql`
-      select id, status, status_reason from public.inverter_credentials
-      where id in (${revoked.credentialId}, ${kept.credentialId})`;
+    select id, status, status_reason from public.inverter_credentials
+    where id in (${revoked.credentialId}, ${kept.credentialId})`;
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     assert.equal(byId[revoked.credentialId].status, "needs_reauth");
     assert.match(byId[revoked.credentialId].status_reason, /invalid_grant|Invalid refresh token/i);
     assert.equal(byId[kept.credentialId].status, "active");
     const [site] = await sql`
-      select s.last_error from public.inverter_sites s where s.credential_id = ${revoked.credentialId}`;
+    select s.last_error from public.inverter_sites s where s.credential_id = ${revoked.credentialId}`;
     assert.ok(site.last_error);
     assert.equal((await listKeys(`raw/enphase/${orgId}/`)).length, 1);
     // Nothing calls the vendor for it again until it is re-authorised.
     const grantsBefore = (await tokenGrants()).length;
     await waitForRun(sql, (await runEnphase({ credentialId: revoked.credentialId })).runId);
     assert.equal((await tokenGrants()).length, grantsBefore);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
 
-Deno.test("a process that dies after the vendor rotated the token leaves needs_reauth, not a loop", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "a process that dies after the vendor rotated the token leaves needs_reauth, not a loop",
+  async (sql) => {
     const email = `crash-${crypto.randomUUID()}@example.com`;
     await enphaseUser(email, 1);
     const orgId = await newOrg(sql, `Enphase crash ${email}`);
@@ -153,49 +143,41 @@ Deno.test("a process that dies after the vendor rotated the token leaves needs_r
     assert.equal(afterSecond, grantsBefore + 2);
     await waitForRun(sql, (await runEnphase({ credentialId })).runId);
     assert.equal((await tokenGrants()).length, afterSecond);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
 
-Deno.test("tokens never appear in logs, S3 objects or responses", async () => {
-  await requireStack();
-  const sql = db();
-  try {
-    const email = `secret-${crypto.randomUUID()}@example.com`;
-    await enphaseUser(email, 1);
-    const orgId = await newOrg(sql, `Enphase secrets ${email}`);
-    const connected = await connectEnphase(orgId, email, "Secrets");
-    await editSecret(
-      sql,
-      connected.credentialId,
-      (d) => ({ ...d, expiresAt: new Date(Date.now() - 1000).toISOString() }),
-    );
-    const old = await readSecret(sql, connected.credentialId);
-    const run = await runEnphase({ credentialId: connected.credentialId });
-    await waitForRun(sql, run.runId);
-    const fresh = await readSecret(sql, connected.credentialId);
-    const objects = await Promise.all((await listKeys(`raw/enphase/${orgId}/`)).map(getObject));
-    assert.equal(objects.length, 1);
-    const logs = await Deno.readTextFile(`${stackPaths.logs}/services.log`);
-    const rows =
-      await sql`select row_to_json(r)::text as t from public.sync_run_sites r where organization_id = ${orgId}`;
-    const haystack = [connected.responseText, run.text, ...objects, logs, ...rows.map((r) => r.t)]
-      .join("\n");
-    for (
-      const token of [
-        old.accessToken,
-        old.refreshToken,
-        fresh.accessToken,
-        fresh.refreshToken,
-        env.ENPHASE_API_KEY,
-        env.ENPHASE_CLIENT_SECRET,
-      ]
-    ) {
-      assert.ok(!haystack.includes(token), "a token leaked");
-    }
-    assert.ok(objects[0].includes("[redacted]"), "the recorded request URL has its key redacted");
-  } finally {
-    await sql.end();
+stackTest("tokens never appear in logs, S3 objects or responses", async (sql) => {
+  const email = `secret-${crypto.randomUUID()}@example.com`;
+  await enphaseUser(email, 1);
+  const orgId = await newOrg(sql, `Enphase secrets ${email}`);
+  const connected = await connectEnphase(orgId, email, "Secrets");
+  await editSecret(
+    sql,
+    connected.credentialId,
+    (d) => ({ ...d, expiresAt: new Date(Date.now() - 1000).toISOString() }),
+  );
+  const old = await readSecret(sql, connected.credentialId);
+  const run = await runEnphase({ credentialId: connected.credentialId });
+  await waitForRun(sql, run.runId);
+  const fresh = await readSecret(sql, connected.credentialId);
+  const objects = await Promise.all((await listKeys(`raw/enphase/${orgId}/`)).map(getObject));
+  assert.equal(objects.length, 1);
+  const logs = await Deno.readTextFile(`${stackPaths.logs}/services.log`);
+  const rows =
+    await sql`select row_to_json(r)::text as t from public.sync_run_sites r where organization_id = ${orgId}`;
+  const haystack = [connected.responseText, run.text, ...objects, logs, ...rows.map((r) => r.t)]
+    .join("\n");
+  for (
+    const token of [
+      old.accessToken,
+      old.refreshToken,
+      fresh.accessToken,
+      fresh.refreshToken,
+      env.ENPHASE_API_KEY,
+      env.ENPHASE_CLIENT_SECRET,
+    ]
+  ) {
+    assert.ok(!haystack.includes(token), "a token leaked");
   }
+  assert.ok(objects[0].includes("[redacted]"), "the recorded request URL has its key redacted");
 });

@@ -4,20 +4,18 @@
  */
 import assert from "node:assert/strict";
 import {
-  db,
   getObject,
   listKeys,
-  requireStack,
   seedCredential,
   simAccount,
+  stackTest,
   uniqueId,
   waitFor,
 } from "./helpers.ts";
 
-Deno.test("the scheduled job syncs every site of a new credential into S3 and records status", async () => {
-  await requireStack();
-  const sql = db();
-  try {
+stackTest(
+  "the scheduled job syncs every site of a new credential into S3 and records status",
+  async (sql) => {
     const apiKey = `cycle-${crypto.randomUUID()}`;
     const ids = [uniqueId(), uniqueId()];
     await simAccount({
@@ -42,15 +40,15 @@ Deno.test("the scheduled job syncs every site of a new credential into S3 and re
     assert.equal(response.status_code, 202);
     const run = await waitFor("the cron run of this credential's sites", async () => {
       const [r] = await sql`
-        select r.* from public.sync_runs r
-        where r.trigger = 'cron' and r.started_at >= ${started} and r.status <> 'running'
-          and exists (select 1 from public.sync_run_sites s where s.run_id = r.id and s.organization_id = ${orgId})`;
+      select r.* from public.sync_runs r
+      where r.trigger = 'cron' and r.started_at >= ${started} and r.status <> 'running'
+        and exists (select 1 from public.sync_run_sites s where s.run_id = r.id and s.organization_id = ${orgId})`;
       return r;
     }, 90_000);
     assert.ok(run.api_calls >= 5);
     const sites = await sql`
-      select vendor_site_id, timezone, synced_through, last_success_at, last_error, last_object_key
-      from public.inverter_sites where organization_id = ${orgId} order by vendor_site_id`;
+    select vendor_site_id, timezone, synced_through, last_success_at, last_error, last_object_key
+    from public.inverter_sites where organization_id = ${orgId} order by vendor_site_id`;
     assert.equal(sites.length, 2);
     for (const s of sites) {
       assert.equal(s.last_error, null);
@@ -72,7 +70,5 @@ Deno.test("the scheduled job syncs every site of a new credential into S3 and re
     const results =
       await sql`select status, object_keys from public.sync_run_sites where run_id = ${run.id} and organization_id = ${orgId}`;
     assert.deepEqual(results.map((r) => r.status), ["succeeded", "succeeded"]);
-  } finally {
-    await sql.end();
-  }
-});
+  },
+);
