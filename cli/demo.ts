@@ -6,7 +6,8 @@
  * Exits 0 only if every demo site synced and its object is in S3.
  */
 import postgres from "postgres";
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { stackS3Client } from "../local/stack_s3.ts";
 import { isStackUp, stackDown, stackUp } from "../local/stack.ts";
 import { stackEnv } from "../local/stack_env.ts";
 import { DEMO_ORG } from "./demo_fleet.ts";
@@ -73,15 +74,7 @@ async function main(): Promise<number> {
       join public.sync_run_sites r on r.site_id = s.id and r.run_id = any(${runs.map((r) => r.id)})
       where s.organization_id = ${orgId} and s.active
       order by s.source, s.vendor_site_id`;
-    const s3 = new S3Client({
-      region: stackEnv.AWS_REGION,
-      endpoint: stackEnv.S3_ENDPOINT,
-      forcePathStyle: true,
-      credentials: {
-        accessKeyId: stackEnv.AWS_ACCESS_KEY_ID,
-        secretAccessKey: stackEnv.AWS_SECRET_ACCESS_KEY,
-      },
-    });
+    const s3 = stackS3Client();
     let stored = 0;
     for (const row of status) {
       if (row.status !== "succeeded" || !row.last_object_key) continue;

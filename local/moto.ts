@@ -20,18 +20,9 @@ export async function startMoto(): Promise<number> {
 /** Creates METER_DATA_BUCKET with the same client settings the functions use. */
 export async function ensureBucket(): Promise<void> {
   // Loaded only here: the SDK takes a moment to import and status/down never need it.
-  const { S3Client, CreateBucketCommand } = await import("@aws-sdk/client-s3");
-  const client = new S3Client({
-    region: stackEnv.AWS_REGION,
-    endpoint: stackEnv.S3_ENDPOINT,
-    forcePathStyle: true,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    credentials: {
-      accessKeyId: stackEnv.AWS_ACCESS_KEY_ID,
-      secretAccessKey: stackEnv.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  const { CreateBucketCommand } = await import("@aws-sdk/client-s3");
+  const { stackS3Client } = await import("./stack_s3.ts");
+  const client = stackS3Client();
   try {
     await client.send(new CreateBucketCommand({ Bucket: stackEnv.METER_DATA_BUCKET }));
   } catch (error) {

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { stackS3Client } from "./stack_s3.ts";
 import { healthPath } from "./gateway.ts";
 import { stackEnv } from "./stack_env.ts";
 import { isStackUp } from "./stack_status.ts";
@@ -183,15 +184,7 @@ Deno.test("the S3 bucket exists", async () => {
     stackUp,
     "The local stack is not up: run `deno task stack up` (deno task test starts it itself)",
   );
-  const s3 = new S3Client({
-    region: stackEnv.AWS_REGION,
-    endpoint: stackEnv.S3_ENDPOINT,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: stackEnv.AWS_ACCESS_KEY_ID,
-      secretAccessKey: stackEnv.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  const s3 = stackS3Client();
   try {
     const head = await s3.send(new HeadBucketCommand({ Bucket: stackEnv.METER_DATA_BUCKET }));
     assert.equal(head.$metadata.httpStatusCode, 200);

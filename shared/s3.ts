@@ -11,8 +11,11 @@ export interface ObjectStore {
   put(key: string, body: string): Promise<void>;
 }
 
-export function createS3Store(config: Config): ObjectStore {
-  const client = new S3Client({
+/** The client with the settings above; the local stack, demo and tests use the same one. */
+export function s3Client(
+  config: Pick<Config, "awsRegion" | "s3Endpoint" | "awsAccessKeyId" | "awsSecretAccessKey">,
+): S3Client {
+  return new S3Client({
     region: config.awsRegion,
     endpoint: config.s3Endpoint,
     forcePathStyle: Boolean(config.s3Endpoint),
@@ -23,6 +26,10 @@ export function createS3Store(config: Config): ObjectStore {
       ? { accessKeyId: config.awsAccessKeyId, secretAccessKey: config.awsSecretAccessKey }
       : undefined,
   });
+}
+
+export function createS3Store(config: Config): ObjectStore {
+  const client = s3Client(config);
   return {
     async put(key, body) {
       await client.send(

@@ -4,7 +4,8 @@
  * simulator over HTTP). Each test seeds its own organisation and simulator account, so tests never
  * see each other's sites.
  */
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { stackS3Client } from "../../local/stack_s3.ts";
 import postgres from "postgres";
 import { Keyring } from "../../shared/keyring.ts";
 import { isStackUp } from "../../local/stack.ts";
@@ -26,24 +27,17 @@ export function db() {
   return postgres(env.SUPABASE_DB_URL, { max: 2, prepare: false, onnotice: () => {} });
 }
 
-export function s3() {
-  return new S3Client({
-    region: env.AWS_REGION,
-    endpoint: env.S3_ENDPOINT,
-    forcePathStyle: true,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-  });
-}
-
 export async function listKeys(prefix: string): Promise<string[]> {
-  const out = await s3().send(
+  const out = await stackS3Client().send(
     new ListObjectsV2Command({ Bucket: env.METER_DATA_BUCKET, Prefix: prefix }),
   );
   return (out.Contents ?? []).map((o) => o.Key!).sort();
 }
 
 export async function getObject(key: string): Promise<string> {
-  const out = await s3().send(new GetObjectCommand({ Bucket: env.METER_DATA_BUCKET, Key: key }));
+  const out = await stackS3Client().send(
+    new GetObjectCommand({ Bucket: env.METER_DATA_BUCKET, Key: key }),
+  );
   return await out.Body!.transformToString();
 }
 
