@@ -123,11 +123,15 @@ create or replace function net.worker_restart()
     language sql
 as $$ select pg_notify('pg_net_wake', ''); select true; $$;
 
-create or replace function net.http_get(
+-- What every request function does once its arguments are checked: encode the params into the
+-- URL, queue the request, and wake the worker at commit.
+create or replace function net._enqueue(
+    method text,
     url text,
-    params jsonb default '{}'::jsonb,
-    headers jsonb default '{}'::jsonb,
-    timeout_milliseconds int default 5000
+    params jsonb,
+    headers jsonb,
+    body bytea,
+    timeout_milliseconds int
 )
     returns bigint
     language plpgsql
@@ -140,14 +144,24 @@ begin
     into params_array
     from jsonb_each_text(params);
 
-    insert into net.http_request_queue(method, url, headers, timeout_milliseconds)
-    values ('GET', net._encode_url_with_params_array(url, params_array), headers, timeout_milliseconds)
+    insert into net.http_request_queue(method, url, headers, body, timeout_milliseconds)
+    values (method, net._encode_url_with_params_array(url, params_array), headers, body, timeout_milliseconds)
     returning id into request_id;
 
     perform net.wake();
     return request_id;
 end
 $$;
+
+create or replace function net.http_get(
+    url text,
+    params jsonb default '{}'::jsonb,
+    headers jsonb default '{}'::jsonb,
+    timeout_milliseconds int default 5000
+)
+    returns bigint
+    language sql
+as $$ select net._enqueue('GET', url, params, headers, null, timeout_milliseconds) $$;
 
 create or replace function net.http_post(
     url text,
@@ -160,8 +174,6 @@ create or replace function net.http_post(
     language plpgsql
 as $$
 declare
-    request_id bigint;
-    params_array text[];
     content_type text;
 begin
     select header_value into content_type
@@ -178,22 +190,7 @@ begin
         raise exception 'Content-Type header must be "application/json"';
     end if;
 
-    select coalesce(array_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value)), '{}')
-    into params_array
-    from jsonb_each_text(params);
-
-    insert into net.http_request_queue(method, url, headers, body, timeout_milliseconds)
-    values (
-        'POST',
-        net._encode_url_with_params_array(url, params_array),
-        headers,
-        convert_to(body::text, 'UTF8'),
-        timeout_milliseconds
-    )
-    returning id into request_id;
-
-    perform net.wake();
-    return request_id;
+    return net._enqueue('POST', url, params, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds);
 end
 $$;
 
@@ -205,29 +202,9 @@ create or replace function net.http_delete(
     body jsonb default null
 )
     returns bigint
-    language plpgsql
+    language sql
 as $$
-declare
-    request_id bigint;
-    params_array text[];
-begin
-    select coalesce(array_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value)), '{}')
-    into params_array
-    from jsonb_each_text(params);
-
-    insert into net.http_request_queue(method, url, headers, body, timeout_milliseconds)
-    values (
-        'DELETE',
-        net._encode_url_with_params_array(url, params_array),
-        headers,
-        convert_to(body::text, 'UTF8'),
-        timeout_milliseconds
-    )
-    returning id into request_id;
-
-    perform net.wake();
-    return request_id;
-end
+    select net._enqueue('DELETE', url, params, headers, convert_to(body::text, 'UTF8'), timeout_milliseconds)
 $$;
 
 create type net.request_status as enum ('PENDING', 'SUCCESS', 'ERROR');
