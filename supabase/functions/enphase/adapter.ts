@@ -16,7 +16,6 @@ import type {
   Adapter,
   AdapterContext,
   RecordedResponse,
-  SiteData,
   VendorSite,
 } from "../../../shared/types.ts";
 import { required } from "./config.ts";
@@ -24,6 +23,7 @@ import { enphaseConnect } from "./connect.ts";
 import { type TelemetryKind, toReadings } from "./map.ts";
 import { enphaseTokens } from "./tokens.ts";
 import { scrub, vendorText } from "./vendor_text.ts";
+import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
 
 export interface EnphaseSecret {
   accessToken: string;
@@ -124,13 +124,7 @@ export const enphase: Adapter<EnphaseSecret> = {
   },
 
   async fetchSiteData(ctx, site, window) {
-    const data: SiteData = {
-      responses: [],
-      readings: [],
-      dropped: 0,
-      intervalsExpected: 0,
-      intervalsReceived: 0,
-    };
+    const data = emptySiteData();
     const from = window.from.getTime();
     const to = window.to.getTime();
     const id = encodeURIComponent(site.vendorSiteId);
@@ -150,8 +144,7 @@ export const enphase: Adapter<EnphaseSecret> = {
         const mapped = toReadings(body, kind);
         data.dropped += mapped.dropped;
         for (const r of mapped.readings) {
-          const t = Date.parse(r.ts);
-          if (t <= from || t > to) continue;
+          if (!inWindow(r.ts, window)) continue;
           data.readings.push(r);
           slots.add(r.ts);
         }

@@ -11,6 +11,7 @@ import { localDays } from "./instants.ts";
 import { toReadings } from "./map.ts";
 import type { GoodWeSecret } from "./secret.ts";
 import { plantTimeZone } from "./zone.ts";
+import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
 
 export const DETAIL_PATH = "v2/PowerStation/GetMonitorDetailByPowerstationId";
 export const PAC_PATH = "v2/PowerStationMonitor/GetPowerStationPacByDayForApp";
@@ -47,16 +48,11 @@ export async function fetchPlantData(
   const accountFormat = typeof info?.date_format === "string"
     ? info.date_format
     : DEFAULT_DATE_FORMAT;
-  const inside = (r: Reading) => {
-    const t = Date.parse(r.ts);
-    return t > window.from.getTime() && t <= window.to.getTime();
-  };
+  const inside = (r: Reading) => inWindow(r.ts, window);
   const data: SiteData = {
+    ...emptySiteData(),
     responses: [detail.recorded],
-    readings: [],
-    dropped: 0,
     intervalsExpected: (window.to.getTime() - window.from.getTime()) / (resolutionMinutes * 60_000),
-    intervalsReceived: 0,
   };
   for (const day of localDays(window, timeZone)) {
     const pac = await callSems(ctx, {

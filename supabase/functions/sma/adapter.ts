@@ -17,6 +17,7 @@ import { inverters, localDates, plantTimeZone } from "./plant.ts";
 import { toReadings } from "./map.ts";
 import { parseSmaSecret } from "./secret.ts";
 import { authUrl, requestToken } from "./token_request.ts";
+import { emptySiteData } from "../../../shared/site_data.ts";
 
 export interface SmaSecret {
   accessToken: string;
@@ -127,13 +128,7 @@ export const sma: Adapter<SmaSecret> = {
   },
 
   async fetchSiteData(ctx, site, window) {
-    const data: SiteData = {
-      responses: [],
-      readings: [],
-      dropped: 0,
-      intervalsExpected: 0,
-      intervalsReceived: 0,
-    };
+    const data = emptySiteData();
     const plantId = site.vendorSiteId;
     const zone = site.timezone || await plantTimeZone(ctx, plantId, data.responses);
     const devices = await inverters(ctx, plantId, data.responses);

@@ -16,6 +16,7 @@ import { BadRecordError } from "../../../shared/errors.ts";
 import { isTimeZone } from "../../../shared/time.ts";
 import type { Reading, Window } from "../../../shared/types.ts";
 import { localTimeReader } from "./local_time_reader.ts";
+import { inWindow } from "../../../shared/site_data.ts";
 
 interface DaySet {
   plant?: { timezone?: unknown };
@@ -89,12 +90,8 @@ export function toReadings(body: unknown, options: MapOptions = {}): MappedDay {
       out.dropped++;
       continue;
     }
-    if (
-      options.window && !(t > options.window.from.getTime() && t <= options.window.to.getTime())
-    ) {
-      continue;
-    }
     const ts = new Date(t).toISOString();
+    if (options.window && !inWindow(ts, options.window)) continue;
     const values = [
       ["energy_wh", entry.pvGeneration, true],
       ["power_w", entry.pvPower, false],

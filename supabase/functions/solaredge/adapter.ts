@@ -10,15 +10,9 @@
 import { BadRecordError } from "../../../shared/errors.ts";
 import { parseJson } from "../../../shared/json.ts";
 import { formatInZone } from "../../../shared/time.ts";
-import type {
-  Adapter,
-  AdapterContext,
-  RecordedResponse,
-  SiteData,
-  VendorSite,
-  Window,
-} from "../../../shared/types.ts";
+import type { Adapter, AdapterContext, VendorSite, Window } from "../../../shared/types.ts";
 import { type SolarEdgeSeries, toReadings } from "./map.ts";
+import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
 
 export interface SolarEdgeSecret {
   apiKey: string;
@@ -106,14 +100,7 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
   },
 
   async fetchSiteData(ctx, site, window) {
-    const responses: RecordedResponse[] = [];
-    const data: SiteData = {
-      responses,
-      readings: [],
-      dropped: 0,
-      intervalsExpected: 0,
-      intervalsReceived: 0,
-    };
+    const data = emptySiteData();
     const slots = (window.to.getTime() - window.from.getTime()) / (spec.resolutionMinutes * 60000);
     for (const series of ["power", "energy"] as SolarEdgeSeries[]) {
       const url = seriesUrl(ctx.baseUrl, site, window, series);
@@ -121,18 +108,18 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
       // A 403 here concerns this site or range only; the key itself still works.
       const result = await ctx.http({ url, label, fatalStatuses: [401, 410] });
       const body = parseJson(result, label);
-      responses.push({
+      data.responses.push({
         endpoint: `/sites/{siteId}/${series}`,
         request: { method: "GET", url },
         status: result.status,
         body,
       });
       const mapped = toReadings(body, series, { timeZone: site.timezone ?? undefined });
-      const inWindow = mapped.readings.filter((r) => inside(r.ts, window));
-      data.readings.push(...inWindow);
+      const kept = mapped.readings.filter((r) => inWindow(r.ts, window));
+      data.readings.push(...kept);
       data.dropped += mapped.dropped;
       data.intervalsExpected += slots;
-      data.intervalsReceived += inWindow.length;
+      data.intervalsReceived += kept.length;
     }
     return data;
   },
@@ -157,9 +144,4 @@ function seriesUrl(
 async function getJson(ctx: Ctx, url: string, label: string, fatalStatuses: number[]) {
   const result = await ctx.http({ url, label, fatalStatuses });
   return parseJson(result, label);
-}
-
-function inside(ts: string, window: Window): boolean {
-  const t = Date.parse(ts);
-  return t > window.from.getTime() && t <= window.to.getTime();
 }
