@@ -11,7 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../shared/config.ts";
-import { openCredential } from "../shared/credential_context.ts";
+import { discoverSites } from "../shared/discover_sites.ts";
 import { connect, type Sql } from "../shared/db.ts";
 import { Keyring } from "../shared/keyring.ts";
 import { createLogger } from "../shared/logger.ts";
@@ -19,8 +19,8 @@ import { createStore, type CredentialRow } from "../shared/store.ts";
 import { adapterFor } from "./adapters.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { readSecret } from "./secret_input.ts";
+import { isUuid } from "../shared/uuid.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USAGE =
   "Usage: deno task credentials add --org ORG --source SOURCE --label LABEL [--discover]\n" +
   "       deno task credentials list [--source SOURCE]\n" +
@@ -85,16 +85,12 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
       returning id, organization_id, source, label, secret, status`;
     io.stdout(`Stored credential ${row.id} (${source}, "${label}") for organisation ${orgId}\n`);
     if (!discover) return 0;
-    const ctx = await openCredential(adapter, row, {
-      baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
-      vendorConfig: config.vendors[source],
+    const sites = await discoverSites(adapter, row, {
+      config,
       store: createStore(sql),
       keyring,
       logger: createLogger({ level: "warn", write: (l) => io.stderr(`${l}\n`) }),
-      now: () => new Date(),
-      countCall: () => {},
     });
-    const sites = await createStore(sql).reconcileSites(row, await adapter.fetchSitesList(ctx));
     io.stdout(`Discovered ${sites.length} sites:\n`);
     for (const s of sites) {
       io.stdout(`  ${s.vendor_site_id}\t${s.name ?? ""}\t${s.timezone ?? ""}\n`);
@@ -109,7 +105,7 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
 }
 
 async function resolveOrg(sql: Sql, org: string, io: CliIo): Promise<string> {
-  if (UUID.test(org)) {
+  if (isUuid(org)) {
     const found = await sql`select id from public.organizations where id = ${org}`;
     if (found.length === 0) {
       throw new Error(`Cannot add a credential: organisation ${org} does not exist`);
@@ -145,7 +141,7 @@ async function list(sql: Sql, io: CliIo, source?: string): Promise<number> {
 }
 
 async function disable(sql: Sql, io: CliIo, id?: string): Promise<number> {
-  if (!id || !UUID.test(id)) {
+  if (!id || !isUuid(id)) {
     io.stderr(`Cannot disable: give the credential id (a uuid)\n${USAGE}`);
     return 2;
   }

@@ -6,15 +6,14 @@
  */
 import type { Hono } from "hono";
 import type { Config } from "./config.ts";
-import { openCredential } from "./credential_context.ts";
+import { discoverSites } from "./discover_sites.ts";
 import { RequestError } from "./errors.ts";
 import { fetchWithRetry } from "./http.ts";
 import { signState, verifyState } from "./oauth_state.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import { requireServiceKey } from "./service_key.ts";
 import type { Adapter } from "./types.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "./uuid.ts";
 
 export function mountConnectRoutes<S>(
   app: Hono,
@@ -35,7 +34,7 @@ export function mountConnectRoutes<S>(
     const { organizationId, credentialId, label } = c.req.query();
     let orgId = organizationId;
     if (credentialId !== undefined) {
-      if (!UUID.test(credentialId)) throw bad("credentialId must be a uuid");
+      if (!isUuid(credentialId)) throw bad("credentialId must be a uuid");
       const info = await runtime().store.credentialInfo(credentialId);
       if (!info || info.source !== source) {
         throw new RequestError(
@@ -44,7 +43,7 @@ export function mountConnectRoutes<S>(
         );
       }
       orgId = info.organization_id;
-    } else if (!orgId || !UUID.test(orgId)) {
+    } else if (!orgId || !isUuid(orgId)) {
       throw bad("give organizationId or credentialId (a uuid)");
     }
     const state = await signState(
@@ -88,16 +87,7 @@ export function mountConnectRoutes<S>(
     let sites: string[] = [];
     let discoveryError: string | undefined;
     try {
-      const ctx = await openCredential(adapter, row, {
-        baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
-        vendorConfig: vendor,
-        keyring: rt.keyring,
-        store: rt.store,
-        logger: rt.logger,
-        now,
-        countCall: () => {},
-      });
-      const listed = await rt.store.reconcileSites(row, await adapter.fetchSitesList(ctx));
+      const listed = await discoverSites(adapter, row, { ...rt, config, now });
       sites = listed.map((s) => s.vendor_site_id);
     } catch (e) {
       // The tokens are stored; the hourly run will discover the sites.

@@ -1,5 +1,6 @@
 /** The body of `POST /<vendor>/run`, validated with a message that names the bad field. */
 import { RequestError } from "./errors.ts";
+import { isUuid } from "./uuid.ts";
 
 export interface RunRequest {
   trigger: "cron" | "manual";
@@ -9,7 +10,6 @@ export interface RunRequest {
   credentialId?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KNOWN = new Set(["trigger", "dryRun", "lookbackHours", "siteId", "credentialId"]);
 
 export function parseRunRequest(text: string): RunRequest {
@@ -39,7 +39,7 @@ export function parseRunRequest(text: string): RunRequest {
     throw bad("siteId must be a non-empty string");
   }
   if (
-    credentialId !== undefined && (typeof credentialId !== "string" || !UUID.test(credentialId))
+    credentialId !== undefined && !isUuid(credentialId)
   ) {
     throw bad("credentialId must be a uuid");
   }

@@ -6,15 +6,14 @@
  */
 import type { Hono } from "hono";
 import type { Config } from "../../../shared/config.ts";
-import { openCredential } from "../../../shared/credential_context.ts";
+import { discoverSites } from "../../../shared/discover_sites.ts";
 import { RequestError } from "../../../shared/errors.ts";
 import { fetchWithRetry } from "../../../shared/http.ts";
 import type { FetcherRuntime } from "../../../shared/runtime.ts";
 import { requireServiceKey } from "../../../shared/service_key.ts";
 import { sma, type SmaSecret } from "./adapter.ts";
 import { smaBackchannel } from "./backchannel.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../../../shared/uuid.ts";
 
 export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () => FetcherRuntime) {
   const vendor = config.vendors.sma ?? {};
@@ -24,7 +23,7 @@ export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () =>
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "request an owner's consent");
     const body = await c.req.json().catch(() => ({})) as Record<string, unknown>;
     const { organizationId, email, label } = body;
-    if (typeof organizationId !== "string" || !UUID.test(organizationId)) {
+    if (!isUuid(organizationId)) {
       throw new RequestError(400, "Cannot request consent: organizationId must be a uuid");
     }
     if (typeof email !== "string" || !email.includes("@")) {
@@ -58,7 +57,7 @@ export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () =>
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "read an owner's consent");
     const id = c.req.param("credentialId");
     const rt = runtime();
-    const info = UUID.test(id) ? await rt.store.credentialInfo(id) : undefined;
+    const info = isUuid(id) ? await rt.store.credentialInfo(id) : undefined;
     if (!info || info.source !== "sma") {
       throw new RequestError(404, `Cannot read consent: no SMA credential ${id}`);
     }
@@ -83,16 +82,7 @@ export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () =>
       expiresAt: new Date(document.expiresAt),
       status: "active",
     });
-    const ctx = await openCredential(sma, saved, {
-      baseUrl: config.baseUrls.sma ?? sma.spec.baseUrl,
-      vendorConfig: vendor,
-      keyring: rt.keyring,
-      store: rt.store,
-      logger: rt.logger,
-      now: () => new Date(),
-      countCall: () => {},
-    });
-    const sites = await rt.store.reconcileSites(saved, await sma.fetchSitesList(ctx));
+    const sites = await discoverSites(sma, saved, { ...rt, config });
     return c.json({ credentialId: id, state, sites: sites.map((s) => s.vendor_site_id) });
   });
 }
