@@ -3,6 +3,7 @@
  * canonical readings, and how complete the window is.
  */
 import type { Reading, RecordedResponse, Source, Window } from "./types.ts";
+import type { UnreadableField } from "./unreadable.ts";
 
 export const ENVELOPE_SCHEMA = "inverter-ingest.raw/v1";
 
@@ -19,6 +20,7 @@ export interface EnvelopeInput {
   dropped: number;
   intervalsExpected: number;
   intervalsReceived: number;
+  unreadable?: UnreadableField[];
 }
 
 export function buildEnvelope(input: EnvelopeInput) {
@@ -44,6 +46,7 @@ export function buildEnvelope(input: EnvelopeInput) {
       intervals_received: received,
       ratio: expected === 0 ? null : Math.round((received / expected) * 1000) / 1000,
       dropped: input.dropped,
+      unreadable: (input.unreadable ?? []).reduce((n, f) => n + f.count, 0),
     },
   };
 }

@@ -4,6 +4,7 @@
  * (which sites, which windows) lives in runner.ts so that a queue can drive this later.
  */
 import { buildEnvelope } from "./envelope.ts";
+import { assertReadable } from "./unreadable.ts";
 import { objectKey } from "./keys.ts";
 import type { ObjectStore } from "./s3.ts";
 import type { SiteRow, Store } from "./store.ts";
@@ -40,6 +41,8 @@ export async function syncSiteWindow<S>(
     { vendorSiteId: site.vendor_site_id, timezone: site.timezone },
     job.window,
   );
+  // A response nobody could read is a bad record, not an empty success that moves the watermark.
+  assertReadable(`${adapter.spec.source} site ${site.vendor_site_id}`, data);
   const key = objectKey({
     source: adapter.spec.source,
     orgId: site.organization_id,

@@ -1,6 +1,7 @@
 /** The contract between the fetcher core and each vendor adapter (ARCHITECTURE §3). */
 import type { Logger } from "./logger.ts";
 import type { HttpRequest, HttpResult } from "./http.ts";
+import type { UnreadableField } from "./unreadable.ts";
 
 export type Source = "solaredge" | "enphase" | "sma" | "goodwe";
 
@@ -34,9 +35,15 @@ export interface RecordedResponse {
 export interface SiteData {
   responses: RecordedResponse[];
   readings: Reading[];
+  /** Genuine gaps: `null` values and sentinels, dropped and counted, never zeros. */
   dropped: number;
   intervalsExpected: number;
   intervalsReceived: number;
+  /**
+   * Values that could not be read (a timestamp in an unknown format, a non-numeric value). When a
+   * window has these and no reading at all, the core fails it as a bad record (`unreadable.ts`).
+   */
+  unreadable?: UnreadableField[];
 }
 
 export interface AdapterSpec {
