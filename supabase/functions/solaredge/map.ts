@@ -75,6 +75,7 @@ function instant(timestamp: unknown, timeZone?: string): number | null {
   }
 }
 
+/** Undoes float noise from scaling (0.1 kW × 1000) without cutting the vendor's own decimals. */
 function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
+  return Number(value.toPrecision(12));
 }
