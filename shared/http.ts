@@ -17,6 +17,13 @@ export interface HttpRequest {
   fatalStatuses?: readonly number[];
   /** Statuses returned to the caller instead of thrown (token endpoints read their error body). */
   acceptStatuses?: readonly number[];
+  /**
+   * Reads the vendor's own words in a failing answer before the status rules do, e.g. an Enphase
+   * 429 whose body says the month (not the minute) is spent. A RetriableError it returns is
+   * retried like any other, its `retryAfterMs` honoured (longer than `maxRetryAfterMs`: not in
+   * this run); any other error ends the call at once; undefined leaves it to the status rules.
+   */
+  readRefusal?: (result: HttpResult) => Error | undefined;
 }
 
 export interface HttpResult {
@@ -99,6 +106,8 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
   if ((status >= 200 && status < 300) || req.acceptStatuses?.includes(status)) {
     return { status, headers: response.headers, text };
   }
+  const refusal = req.readRefusal?.({ status, headers: response.headers, text });
+  if (refusal) throw refusal;
   if (RETRIABLE.has(status)) {
     throw new RetriableError(`Cannot call ${req.label}: received HTTP ${status}`, {
       status,

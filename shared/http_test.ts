@@ -87,6 +87,41 @@ Deno.test("fetchWithRetry does not wait out a Retry-After longer than the cap", 
   assert.deepEqual(c.sleeps, []);
 });
 
+Deno.test("fetchWithRetry lets the vendor's body tell a spent month from a busy minute", async () => {
+  const month = () => new Response(JSON.stringify({ period: "month" }), { status: 429 });
+  const minute = () => new Response(JSON.stringify({ period: "minute" }), { status: 429 });
+  const readRefusal = (r: { status: number; text: string }) =>
+    JSON.parse(r.text).period === "month"
+      ? new RetriableError("Month spent", { status: 429, retryAfterMs: 86_400_000 })
+      : undefined;
+  const spent = scripted([month(), new Response("{}", { status: 200 })]);
+  const c = fakeClock();
+  await assert.rejects(
+    fetchWithRetry({ ...req, readRefusal }, { fetch: spent.fetchFn, sleep: c.sleep, now: c.now }),
+    (e: unknown) => e instanceof RetriableError && e.message === "Month spent",
+  );
+  assert.equal(spent.calls.length, 1);
+  assert.deepEqual(c.sleeps, []);
+  // A refusal the reader leaves alone gets the status rules: backoff, then success.
+  const busy = scripted([minute(), new Response("{}", { status: 200 })]);
+  const result = await fetchWithRetry({ ...req, readRefusal }, {
+    fetch: busy.fetchFn,
+    sleep: c.sleep,
+    now: c.now,
+    random: () => 1,
+  });
+  assert.equal(result.status, 200);
+  assert.deepEqual(c.sleeps, [1000]);
+  // Another kind of error ends the call at once.
+  const odd = scripted([minute()]);
+  await assert.rejects(
+    fetchWithRetry({ ...req, readRefusal: () => new BadRecordError("Odd") }, {
+      fetch: odd.fetchFn,
+    }),
+    (e: unknown) => e instanceof BadRecordError && e.message === "Odd",
+  );
+});
+
 Deno.test("fetchWithRetry classifies 401 as fatal for the credential without retrying", async () => {
   const { fetchFn, calls } = scripted([new Response("{}", { status: 401 })]);
   await assert.rejects(

@@ -120,6 +120,8 @@ export function createEnphaseSimulator(options: EnphaseSimulatorOptions = {}): E
     if (!app) return notAuthorized();
     const refused = usage.take(app.apiKey, app.limits, at.getTime());
     if (refused) {
+      // The Swagger's 429 example (summary endpoint) names the period and its bounds; `month` as
+      // the other value is from vendors.md "Corrections, December 2026".
       return apiError(429, "Too Many Requests", `Usage limit exceeded for plan ${app.plan}`, {
         period: refused.period,
         period_start: refused.periodStart,

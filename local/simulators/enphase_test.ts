@@ -179,6 +179,40 @@ Deno.test("Enphase sim counts a calendar month and takes overrides keeping the c
   assert.equal((await api("/api/v4/systems", held.access_token)).status, 200);
 });
 
+Deno.test("Enphase sim counts the quota per app: two homeowners of one app share it", async () => {
+  const { sim, connect, api, advance } = setup();
+  const owner = await connect(APP, OWNER.email);
+  const neighbour = await connect(APP, NEIGHBOUR.email);
+  const systems = (held: { access_token: string }) => api("/api/v4/systems", held.access_token);
+  // Five calls each fill the app's 10 a minute (Watt): the next call of either is refused.
+  for (const held of [owner, neighbour]) {
+    for (let i = 0; i < 5; i++) assert.equal((await systems(held)).status, 200);
+  }
+  for (const held of [owner, neighbour]) {
+    const body = await assertApiError(
+      await systems(held),
+      429,
+      "Usage limit exceeded for plan Watt",
+    );
+    assert.equal(body.period, "minute");
+  }
+  // The month is the app's too: with 10 of 11 spent, one homeowner's call leaves none for either.
+  advance(60_000);
+  sim.addApp({ ...APP, perMonth: 11 });
+  assert.equal((await systems(owner)).status, 200);
+  for (const held of [neighbour, owner]) {
+    const body = await assertApiError(
+      await systems(held),
+      429,
+      "Usage limit exceeded for plan Watt",
+    );
+    assert.deepEqual([body.period, body.limit], ["month", 11]);
+  }
+  // Another app's budget is its own.
+  const other = await connect(OTHER_APP, NEIGHBOUR.email);
+  assert.equal((await api("/api/v4/systems", other.access_token, OTHER_APP.apiKey)).status, 200);
+});
+
 Deno.test("Enphase sim logs API requests per key and token requests by grant", async () => {
   const { sim, connect, api } = setup();
   const held = await connect();

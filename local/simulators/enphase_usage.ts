@@ -1,6 +1,8 @@
 /**
  * Per-application usage counters of the Enphase API gateway: fixed windows on the calendar minute
- * and the UTC calendar month, as the plans are sold (vendors.md §2.5). The Swagger's 429 example
+ * and the UTC calendar month, as the plans are sold (vendors.md §2.5). The counters belong to the
+ * app (its API key), not to a homeowner: every system the app reads spends the same 10 a minute
+ * and 1,000 a month on Watt (vendors.md "Corrections, December 2026", Enphase v4). The Swagger's 429 example
  * reports `period_start` on a whole minute, hence aligned windows rather than sliding ones. A
  * request refused with 429 is not counted against either window.
  */

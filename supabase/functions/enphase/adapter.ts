@@ -4,12 +4,18 @@
  * AND the application's API key as `?key=`. Access tokens live a day (86393 s); refresh tokens a
  * month and rotate on every refresh, so only the newest document works. Limits per application by
  * plan: Watt 10 a minute and 1,000 a month (the core takes the per-minute figure from the
- * credential's plan), 429 without Retry-After. Systems come from `/systems` in pages of 100;
+ * credential's plan), 429 without Retry-After; the 429 body names the `period`, `minute` (retried
+ * after a backoff) or `month` (the app's quota, shared by every homeowner: the credential pauses). Systems come from `/systems` in pages of 100;
  * production from `telemetry/production_micro` (5 min) and `production_meter` (15 min), one call
  * each per day. Facts and sources: vendors.md §2.
  * Docs: https://developer-v4.enphase.com/docs/quickstart.html
  */
-import { BadRecordError, FatalCredentialError, VendorConfigError } from "../../../shared/errors.ts";
+import {
+  BadRecordError,
+  FatalCredentialError,
+  RetriableError,
+  VendorConfigError,
+} from "../../../shared/errors.ts";
 import type { HttpResult } from "../../../shared/http.ts";
 import { parseJson } from "../../../shared/json.ts";
 import type {
@@ -22,8 +28,9 @@ import { required } from "./config.ts";
 import { enphaseConnect } from "./connect.ts";
 import { type TelemetryKind, toReadings } from "./map.ts";
 import { enphaseTokens } from "./tokens.ts";
-import { scrub, vendorText } from "./vendor_text.ts";
+import { jsonOrUndefined, scrub, vendorText } from "./vendor_text.ts";
 import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
+import { UnreadableValues } from "../../../shared/unreadable.ts";
 
 export interface EnphaseSecret {
   accessToken: string;
@@ -128,6 +135,7 @@ export const enphase: Adapter<EnphaseSecret> = {
     const from = window.from.getTime();
     const to = window.to.getTime();
     const id = encodeURIComponent(site.vendorSiteId);
+    const unreadable = new UnreadableValues();
     for (const kind of ["production_micro", "production_meter"] as const) {
       const step = STEP_MS[kind];
       data.intervalsExpected += Math.max(0, Math.floor(to / step) - Math.floor(from / step));
@@ -143,6 +151,7 @@ export const enphase: Adapter<EnphaseSecret> = {
         data.responses.push({ ...recorded, endpoint: `/systems/{system_id}/telemetry/${kind}` });
         const mapped = toReadings(body, kind);
         data.dropped += mapped.dropped;
+        unreadable.merge(mapped.unreadable);
         for (const r of mapped.readings) {
           if (!inWindow(r.ts, window)) continue;
           data.readings.push(r);
@@ -151,6 +160,7 @@ export const enphase: Adapter<EnphaseSecret> = {
       }
       data.intervalsReceived += slots.size;
     }
+    if (unreadable.count > 0) data.unreadable = unreadable.list();
     return data;
   },
 };
@@ -168,7 +178,13 @@ async function getJson(
   const label = `Enphase ${what}`;
   // The core renews the token and retries once on a 401 before this code sees it; the 401 that
   // still arrives is read here, because its body tells the app's fault from the customer's.
-  const result = await ctx.http({ url, label, fatalStatuses, acceptStatuses: [401] });
+  const result = await ctx.http({
+    url,
+    label,
+    fatalStatuses,
+    acceptStatuses: [401],
+    readRefusal: (r) => r.status === 429 ? monthSpent(r, label, ctx.now()) : undefined,
+  });
   if (result.status === 401) throw unauthorized(result, label, [key, ctx.secret.accessToken]);
   const body = parseJson(result, label);
   const recorded = {
@@ -178,6 +194,29 @@ async function getJson(
     body,
   };
   return { body, recorded };
+}
+
+/**
+ * A 429 whose body says `"period":"month"`: the application's monthly quota is spent. It is the
+ * app's, shared by every homeowner the app reads (vendors.md "Corrections, December 2026"), so no
+ * retry in this run can succeed; the long `retryAfterMs` pauses the credential. The Swagger's 429
+ * example carries `period_end` (epoch seconds); without it the quota is taken to renew at the
+ * start of the next UTC month. A `minute` 429, or one without a period, is left to the backoff.
+ */
+function monthSpent(result: HttpResult, label: string, now: Date): RetriableError | undefined {
+  const body = jsonOrUndefined(result.text) as Record<string, unknown> | undefined;
+  if (body?.period !== "month") return undefined;
+  const end = typeof body.period_end === "number" ? body.period_end * 1000 : Number.NaN;
+  const resumes = end > now.getTime()
+    ? end
+    : Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  const details = typeof body.details === "string" ? `: ${body.details}` : "";
+  return new RetriableError(
+    `Cannot call ${label}: the Enphase application's monthly quota is spent (HTTP 429${details}); ` +
+      "it is shared by every homeowner the app reads, so this credential pauses until " +
+      new Date(resumes).toISOString().slice(0, 10),
+    { status: 429, retryAfterMs: Math.max(60_000, resumes - now.getTime()) },
+  );
 }
 
 function unauthorized(result: HttpResult, label: string, secrets: string[]): Error {

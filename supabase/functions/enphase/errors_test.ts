@@ -96,7 +96,7 @@ Deno.test("a 429 with Enphase's JSON body and no Retry-After is retried after a 
   assert.equal(sim.requests(APP.apiKey).count, 3);
 });
 
-Deno.test("the Watt plan's minute limit is waited out; a spent month is retriable", async () => {
+Deno.test("the Watt plan's minute limit is waited out; a spent month is not retried", async () => {
   const { sim, connect, context, setClock, sleeps } = setupEnphase();
   const ctx = context(await connect());
   sim.addApp({ ...APP, perMinute: 1 });
@@ -104,13 +104,24 @@ Deno.test("the Watt plan's minute limit is waited out; a spent month is retriabl
   const window = day("2026-06-15T00:00:00Z", "2026-06-15T12:00:00Z");
   const data = await enphase.fetchSiteData(ctx, { vendorSiteId: "2875" }, window);
   assert.equal(data.responses.length, 2);
-  // The meter call met the limit and went through once the next calendar minute began.
+  // The meter call met the minute's 429 and went through once the next calendar minute began.
+  assert.ok(sim.requests(APP.apiKey).count > 2);
   assert.ok(sleeps.length >= 1 && sleeps.reduce((a, b) => a + b, 0) >= 1_000);
-  sim.addApp({ ...APP, perMonth: 3 });
+  // The two calls that went through spent a month of two.
+  sim.addApp({ ...APP, perMonth: 2 });
+  sim.resetRequests();
+  const slept = sleeps.length;
   await assert.rejects(
     enphase.fetchSiteData(ctx, { vendorSiteId: "2875" }, window),
-    (e: unknown) => e instanceof RetriableError && e.status === 429,
+    (e: unknown) =>
+      e instanceof RetriableError && e.status === 429 &&
+      /the Enphase application's monthly quota is spent/.test(e.message) &&
+      /production_micro: .*pauses until 2026-07-01$/.test(e.message) &&
+      // Until the month ends (the body's period_end): the run pauses this credential.
+      e.retryAfterMs! >= Date.parse("2026-07-01T00:00:00Z") - Date.parse("2026-06-15T12:09:00Z"),
   );
+  assert.equal(sim.requests(APP.apiKey).count, 1);
+  assert.equal(sleeps.length, slept);
 });
 
 Deno.test("a missing ENPHASE_API_KEY stops before any request", async () => {

@@ -3,10 +3,14 @@
  * `production_micro` intervals carry `powr` (average W) and `enwh` (Wh) over 5 minutes;
  * `production_meter` intervals carry `wh_del` (Wh delivered) over 15 minutes. Every interval is
  * stamped `end_at` in epoch seconds, already its end in UTC (vendors.md §2.4). A missing or null
- * value is dropped and counted, never turned into a zero; so is negative energy.
+ * value is dropped and counted, never turned into a zero; so is negative energy. A value that is
+ * there but cannot be read (an `end_at` that is not epoch seconds, a value that is not a number)
+ * is reported in `unreadable`, so a body nobody can read fails its window instead of passing as
+ * a quiet night.
  */
 import { BadRecordError } from "../../../shared/errors.ts";
 import type { Reading } from "../../../shared/types.ts";
+import { type UnreadableField, UnreadableValues } from "../../../shared/unreadable.ts";
 
 export type TelemetryKind = "production_micro" | "production_meter";
 
@@ -17,6 +21,7 @@ interface TelemetryBody {
 export interface MappedTelemetry {
   readings: Reading[];
   dropped: number;
+  unreadable: UnreadableField[];
 }
 
 // Which interval fields become which readings; the meter's are told apart by `device`.
@@ -35,16 +40,27 @@ export function toReadings(body: unknown, kind: TelemetryKind): MappedTelemetry 
   }
   const byKey = new Map<string, Reading>();
   let dropped = 0;
+  const unreadable = new UnreadableValues();
   for (const interval of b.intervals) {
     const end = interval?.end_at;
-    const ts = typeof end === "number" && Number.isFinite(end)
-      ? new Date(end * 1000).toISOString()
-      : null;
+    if (typeof end !== "number" || !Number.isFinite(end)) {
+      // Without its time no value of the interval can be placed.
+      unreadable.note("intervals[].end_at", end ?? null);
+      continue;
+    }
+    const ts = new Date(end * 1000).toISOString();
     for (const { field, metric, device } of FIELDS[kind]) {
-      const value = interval?.[field];
-      const usable = typeof value === "number" && Number.isFinite(value) &&
-        !(metric === "energy_wh" && value < 0);
-      if (ts === null || !usable) {
+      const value = interval[field];
+      if (value === null || value === undefined) {
+        dropped++;
+        continue;
+      }
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        unreadable.note(`intervals[].${field}`, value);
+        continue;
+      }
+      // Negative energy is a meter's standby reading before dawn: a gap, not a value.
+      if (metric === "energy_wh" && value < 0) {
         dropped++;
         continue;
       }
@@ -55,5 +71,5 @@ export function toReadings(body: unknown, kind: TelemetryKind): MappedTelemetry 
   const readings = [...byKey.values()].sort((a, b) =>
     a.ts.localeCompare(b.ts) || a.metric.localeCompare(b.metric)
   );
-  return { readings, dropped };
+  return { readings, dropped, unreadable: unreadable.list() };
 }

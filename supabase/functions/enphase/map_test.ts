@@ -58,12 +58,12 @@ Deno.test("toReadings maps meter wh_del to energy_wh with the production_meter d
 Deno.test("toReadings treats empty intervals as no readings, not an error", () => {
   for (const kind of ["production_micro", "production_meter"] as const) {
     const mapped = toReadings(testdata("production_micro_empty.json"), kind);
-    assert.deepEqual(mapped, { readings: [], dropped: 0 });
+    assert.deepEqual(mapped, { readings: [], dropped: 0, unreadable: [] });
   }
 });
 
-Deno.test("toReadings keeps the later value for a repeated end_at and drops a bad end_at", () => {
-  const { readings, dropped } = toReadings({
+Deno.test("toReadings keeps the later value for a repeated end_at and reports a bad end_at", () => {
+  const { readings, dropped, unreadable } = toReadings({
     intervals: [
       { end_at: 1781040000, wh_del: 10 },
       { end_at: 1781040000, wh_del: 12 },
@@ -72,7 +72,25 @@ Deno.test("toReadings keeps the later value for a repeated end_at and drops a ba
     ],
   }, "production_meter");
   assert.deepEqual(readings.map((r) => r.value), [12]);
+  assert.equal(dropped, 0);
+  assert.deepEqual(unreadable, [{ field: "intervals[].end_at", count: 2, sample: '"1781040900"' }]);
+});
+
+Deno.test("toReadings reports values that are not numbers apart from null gaps", () => {
+  const { readings, dropped, unreadable } = toReadings({
+    intervals: [
+      { end_at: 1781040000, powr: "36 W", enwh: null },
+      { end_at: 1781040300, powr: 40, enwh: { wh: 3 } },
+      { end_at: 1781040600, powr: 44 },
+    ],
+  }, "production_micro");
+  assert.deepEqual(readings.map((r) => [r.metric, r.value]), [["power_w", 40], ["power_w", 44]]);
+  // enwh null and missing are genuine gaps; a string and an object are unreadable.
   assert.equal(dropped, 2);
+  assert.deepEqual(unreadable, [
+    { field: "intervals[].powr", count: 1, sample: '"36 W"' },
+    { field: "intervals[].enwh", count: 1, sample: '{"wh":3}' },
+  ]);
 });
 
 Deno.test("toReadings rejects a body without an intervals list", () => {

@@ -42,3 +42,49 @@ Deno.test("a spent monthly quota pauses the credential at the limit, not after i
   const site = store.sites.find((s) => s.vendor_site_id === paused.vendorSiteId)!;
   assert.equal(site.synced_through, null);
 });
+
+Deno.test("Enphase's 429 for the month pauses the credential at once, naming the app's quota", async () => {
+  const { sim, secret, vendor: VENDOR } = await connectedEnphase({
+    prefix: "app-month",
+    now: () => NOW,
+    systems: [801, 802, 803].map((systemId) => ({
+      systemId,
+      name: `System ${systemId}`,
+      timeZone: "Europe/Rome",
+      peakPowerKw: 5,
+    })),
+  });
+  // The app's quota is spent by other homeowners' systems: the credential's own budget is not.
+  sim.addApp({
+    clientId: VENDOR.ENPHASE_CLIENT_ID,
+    clientSecret: VENDOR.ENPHASE_CLIENT_SECRET,
+    apiKey: VENDOR.ENPHASE_API_KEY,
+    plan: "Watt",
+    perMonth: 3,
+  });
+  const { store, keyring } = await simContext(enphase, secret, {
+    handler: sim.handler,
+    baseUrl: "http://sim.test/api/v4",
+    vendorConfig: VENDOR,
+    now: NOW,
+  });
+  const summary = await runEnphaseOnce({
+    store,
+    keyring,
+    vendor: VENDOR,
+    handler: sim.handler,
+    now: NOW,
+  });
+  // /systems and one system's two calls, then a single 429: no retry, no call for the third.
+  assert.equal(sim.requests(VENDOR.ENPHASE_API_KEY).count, 4);
+  assert.deepEqual(summary.sites.map((s) => s.status), ["succeeded", "failed", "skipped"]);
+  for (const site of summary.sites.slice(1)) {
+    assert.equal(
+      site.error,
+      "Cannot call Enphase /systems/802/telemetry/production_micro: the Enphase application's " +
+        "monthly quota is spent (HTTP 429: Usage limit exceeded for plan Watt); it is shared by " +
+        "every homeowner the app reads, so this credential pauses until 2026-07-01",
+    );
+  }
+  assert.equal(store.creds[0].status, "active");
+});
