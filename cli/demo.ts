@@ -11,6 +11,7 @@ import { stackS3Client } from "../local/stack_s3.ts";
 import { isStackUp, stackDown, stackUp } from "../local/stack.ts";
 import { stackEnv } from "../local/stack_env.ts";
 import { DEMO_ORG } from "./demo_fleet.ts";
+import { demoReport } from "./demo_report.ts";
 import { seedDemo } from "./demo_seed.ts";
 
 const VENDORS = ["solaredge", "enphase", "sma", "goodwe"] as const;
@@ -67,13 +68,9 @@ async function main(): Promise<number> {
           order by started_at desc limit 1`)[0])
       ),
     );
-    const status = await sql`
-      select s.source, s.vendor_site_id, s.name, s.timezone, s.synced_through, s.last_error,
-             s.last_object_key, r.status, r.readings, r.intervals_expected, r.intervals_received
-      from public.inverter_sites s
-      join public.sync_run_sites r on r.site_id = s.id and r.run_id = any(${runs.map((r) => r.id)})
-      where s.organization_id = ${orgId} and s.active
-      order by s.source, s.vendor_site_id`;
+    // A cron run spans every organisation; the report is the demo organisation's part of it.
+    const report = await demoReport(sql, orgId, runs.map((r) => r.id));
+    const status = report.sites;
     const s3 = stackS3Client();
     let stored = 0;
     for (const row of status) {
@@ -83,13 +80,12 @@ async function main(): Promise<number> {
       );
       stored++;
     }
-    console.log("\nRuns (all organisations):");
-    for (const run of runs) {
+    console.log(`\nRuns (the sites of "${DEMO_ORG}" in this cycle's runs):`);
+    for (const run of report.runs) {
       console.log(
-        `  ${run.source.padEnd(9)} ${
-          run.status.padEnd(9)
-        } ${run.sites_succeeded}/${run.sites_total} sites, ` +
-          `${run.api_calls} API calls, ${run.objects_written} objects`,
+        `  ${run.source.padEnd(9)} ${run.status.padEnd(9)} ` +
+          `${run.sitesSucceeded}/${run.sitesTotal} sites, ` +
+          `${run.apiCalls} API calls for them, ${run.objectsWritten} objects`,
       );
     }
     const synced = status.filter((r) => r.status === "succeeded").length;
