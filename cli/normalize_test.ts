@@ -88,7 +88,7 @@ Deno.test("normalize enphase production_micro and production_meter read epoch in
 
 Deno.test("normalize sma measurements applies the spike guard only with --capacity-w", async () => {
   const body = Deno.readTextFileSync(
-    new URL("../supabase/functions/sma/testdata/day_new_york_power.json", import.meta.url),
+    new URL("../supabase/functions/sma/testdata/day_new_york_energy.json", import.meta.url),
   );
   let t = io(body);
   assert.equal(await main(["sma", "measurements"], t.io), 0);
@@ -99,6 +99,59 @@ Deno.test("normalize sma measurements applies the spike guard only with --capaci
   t = io(body);
   assert.equal(await main(["sma", "measurements", "--capacity-w", "0"], t.io), 2);
   assert.match(t.err(), /--capacity-w must be a positive number/);
+});
+
+const smaCaptures = new URL("../../shared/fixtures/vendors/sma/", import.meta.url);
+const smaCapturesPresent = (() => {
+  try {
+    return Deno.statSync(smaCaptures).isDirectory;
+  } catch {
+    return false;
+  }
+})();
+
+/** Runs `normalize sma measurements` on a file; its readings, and the raw day set. */
+async function normalizeSma(file: URL) {
+  const text = Deno.readTextFileSync(file);
+  const t = io(text);
+  assert.equal(await main(["sma", "measurements"], t.io), 0, t.err());
+  return { readings: JSON.parse(t.out()), raw: JSON.parse(text) };
+}
+
+Deno.test("normalize sma measurements maps PowerAc to power_w and pvGeneration to energy_wh", async () => {
+  const ac = await normalizeSma(
+    new URL("../supabase/functions/sma/testdata/day_new_york_power_ac.json", import.meta.url),
+  );
+  assert.equal(ac.readings.length, 9);
+  assert.ok(ac.readings.every((r: { metric: string }) => r.metric === "power_w"));
+  assert.deepEqual(
+    ac.readings.map((r: { value: number }) => r.value),
+    ac.raw.set.filter((e: { activePower?: number }) => e.activePower !== undefined)
+      .map((e: { activePower: number }) => e.activePower),
+  );
+});
+
+Deno.test({
+  name: "normalize sma measurements reads the real PowerAc and EnergyAndPowerPv captures",
+  ignore: !smaCapturesPresent,
+  async fn() {
+    const files = [...Deno.readDirSync(smaCaptures)].map((e) => e.name)
+      .filter((n) => /^sma-device-data-Day-(PowerAc|EnergyAndPowerPv)/.test(n)).sort();
+    assert.ok(files.some((n) => n.includes("PowerAc")) && files.some((n) => n.includes("Pv")));
+    for (const name of files) {
+      const { readings, raw } = await normalizeSma(new URL(name, smaCaptures));
+      const field = raw.setType === "PowerAc" ? "activePower" : "pvGeneration";
+      assert.ok(readings.length > 0, name);
+      assert.equal(readings.length, raw.set.length, name);
+      assert.deepEqual(
+        readings.map((r: { value: number }) => r.value),
+        raw.set.map((e: Record<string, number>) => e[field]),
+        name,
+      );
+      const metric = raw.setType === "PowerAc" ? "power_w" : "energy_wh";
+      assert.ok(readings.every((r: { metric: string }) => r.metric === metric), name);
+    }
+  },
 });
 
 Deno.test("normalize goodwe reads both the envelope and bare data, and needs --tz", async () => {

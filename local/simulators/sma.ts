@@ -3,8 +3,9 @@
  * all three SMA hosts on different path prefixes, so one port serves them:
  * - auth (auth.smaapis.de): `/oauth2/auth` (login, authorization code) and `/oauth2/token`;
  * - backchannel consent (async-auth.smaapis.de): `/oauth2/v2/bc-authorize...`;
- * - Monitoring API (monitoring.smaapis.de): `/v1/...` with a bearer token, limited per client per
- *   5-minute window (429 without Retry-After).
+ * - Monitoring API (monitoring.smaapis.de): `/v1/...` with a bearer token, limited per API client
+ *   (not per owner: every owner's token under one client spends the same window) per 5-minute
+ *   window, 429 without Retry-After (vendors.md §3.5 and "Corrections, December 2026", SMA).
  * `/_sim` is an unauthenticated admin API for clients, owners, faults and the request log.
  * Facts: ../../shared/vendors.md §3, https://developer.sma.de/sma-apis.html
  */
@@ -31,6 +32,11 @@ export interface SmaSimDevice {
   generatorPowerW: number;
   /** DC peak of the panels, which drives the PV curve. */
   peakPowerKw: number;
+  /**
+   * The device's measurement sets; default the captured inverter's EnergyAndPowerPv, PowerDc,
+   * PowerAc (vendors.md §3.3). A day set the device does not list answers 404 (an assumption).
+   */
+  sets?: string[];
 }
 
 export interface SmaSimPlant {
@@ -83,7 +89,7 @@ export interface SmaSimulator {
   clearFaults(): void;
   /** Lifetime of access tokens issued from now on; SMA's is 300 s. */
   setAccessTokenLifetime(seconds: number): void;
-  /** The owner withdraws access: refresh tokens answer invalid_grant, consents turn "revoked". */
+  /** The owner withdraws access: refresh tokens answer invalid_grant, consents turn "Revoked". */
   revokeOwner(email: string): boolean;
   /** Token endpoint requests so far, failed ones included, optionally of one grant type. */
   tokenRequests(grantType?: string): number;
@@ -172,9 +178,11 @@ export function createSmaSimulator(options: SmaSimulatorOptions = {}): SmaSimula
       return apiError(429, "Rate limit exceeded");
     }
     const fired = faults.take(client.clientId, url.pathname);
-    const real = (spike = false) => monitoringResponse(state, grant, req, url, { spike });
+    const real = (o: { spike?: boolean; unreadableTimes?: boolean } = {}) =>
+      monitoringResponse(state, grant, req, url, o);
     if (!fired) return real();
-    if (fired.fault.kind === "spike") return real(true);
+    if (fired.fault.kind === "spike") return real({ spike: true });
+    if (fired.fault.kind === "unreadable_time") return real({ unreadableTimes: true });
     return await faultResponse(fired, req.signal, () => Promise.resolve(real()));
   }
 

@@ -91,7 +91,7 @@ function validDevice(where: string, device: SmaSimDevice): SmaSimDevice {
   if (typeof device !== "object" || device === null) {
     throw new TypeError(`${where}: every device must be an object`);
   }
-  const { deviceId, name, generatorPowerW, peakPowerKw } = device;
+  const { deviceId, name, generatorPowerW, peakPowerKw, sets } = device;
   if (typeof deviceId !== "string" || deviceId === "") {
     throw new TypeError(`${where}: deviceId must be a non-empty string`);
   }
@@ -101,5 +101,8 @@ function validDevice(where: string, device: SmaSimDevice): SmaSimDevice {
       throw new TypeError(`${where}: device ${deviceId} needs a positive ${key}`);
     }
   }
-  return { deviceId, name, generatorPowerW, peakPowerKw };
+  if (sets !== undefined && (!Array.isArray(sets) || !sets.every((x) => typeof x === "string"))) {
+    throw new TypeError(`${where}: device ${deviceId} sets must be an array of set names`);
+  }
+  return { deviceId, name, generatorPowerW, peakPowerKw, ...(sets ? { sets: [...sets] } : {}) };
 }

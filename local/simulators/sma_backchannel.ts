@@ -3,6 +3,8 @@
  * UNCERTAIN there): with a `client_credentials` bearer, `POST /oauth2/v2/bc-authorize`
  * `{"loginHint": email}` asks the owner (SMA e-mails them), `GET .../{loginHint}` reads the state,
  * and the sandbox's `PUT .../{loginHint}/status` `{"state": ...}` plays the owner's answer.
+ * States are capitalised (`{"state":"Accepted"}`, vendors.md "Corrections, December 2026", SMA);
+ * the switch takes SMA's spelling only, as the sandbox's own example sends it.
  */
 import { CONSENT_STATES, type ConsentState } from "./sma_consents.ts";
 import { oauthError } from "./sma_errors.ts";

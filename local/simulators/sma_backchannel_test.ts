@@ -33,21 +33,21 @@ Deno.test("SMA sim's bc-authorize wants a client token, not none and not an owne
   assert.equal((await owner.json()).error, "access_denied");
 });
 
-Deno.test("SMA sim's consent goes pending, then accepted, and opens the owner's plants", async () => {
+Deno.test("SMA sim's consent goes Pending, then Accepted (capitalised), and opens the owner's plants", async () => {
   const { request, clientToken, get } = setupSim();
   const token = await clientToken();
   const api = bc(request, token);
   assert.deepEqual(await (await get("/v1/plants", token)).json(), { plants: [] });
   const asked = await api.ask(ALICE.email);
   assert.equal(asked.status, 201);
-  assert.deepEqual(await asked.json(), { loginHint: ALICE.email, state: "pending" });
+  assert.deepEqual(await asked.json(), { loginHint: ALICE.email, state: "Pending" });
   const repeated = await api.ask(ALICE.email);
   assert.equal(repeated.status, 200);
   assert.deepEqual(await (await api.state(ALICE.email)).json(), {
     loginHint: ALICE.email,
-    state: "pending",
+    state: "Pending",
   });
-  assert.equal((await api.answer(ALICE.email, "accepted")).status, 200);
+  assert.equal((await api.answer(ALICE.email, "Accepted")).status, 200);
   const plants = (await (await get("/v1/plants", token)).json()).plants;
   assert.deepEqual(plants.map((p: { plantId: string }) => p.plantId), ["5001"]);
   // Bob never consented: his plant stays out of reach for this client.
@@ -59,17 +59,17 @@ Deno.test("SMA sim's consent can be rejected, revoked by the owner, or expire un
   const token = await clientToken();
   const api = bc(request, token);
   await api.ask(ALICE.email);
-  await api.answer(ALICE.email, "rejected");
-  assert.equal((await (await api.state(ALICE.email)).json()).state, "rejected");
+  await api.answer(ALICE.email, "Rejected");
+  assert.equal((await (await api.state(ALICE.email)).json()).state, "Rejected");
   assert.equal((await api.ask(ALICE.email)).status, 201);
-  await api.answer(ALICE.email, "accepted");
+  await api.answer(ALICE.email, "Accepted");
   sim.revokeOwner(ALICE.email);
-  assert.equal((await (await api.state(ALICE.email)).json()).state, "revoked");
+  assert.equal((await (await api.state(ALICE.email)).json()).state, "Revoked");
   assert.deepEqual(await (await get("/v1/plants", token)).json(), { plants: [] });
   await api.ask(BOB.email);
   advance(PENDING_MS);
   const later = await clientToken();
-  assert.equal((await (await bc(request, later).state(BOB.email)).json()).state, "expired");
+  assert.equal((await (await bc(request, later).state(BOB.email)).json()).state, "Expired");
 });
 
 Deno.test("SMA sim's bc-authorize rejects bad hints and states and unknown requests", async () => {
@@ -81,9 +81,14 @@ Deno.test("SMA sim's bc-authorize rejects bad hints and states and unknown reque
     assert.equal((await res.json()).error, "invalid_request");
   }
   assert.equal((await api.state("nobody@example.com")).status, 404);
-  assert.equal((await api.answer("nobody@example.com", "accepted")).status, 404);
+  assert.equal((await api.answer("nobody@example.com", "Accepted")).status, 404);
   await api.ask(ALICE.email);
   const bad = await api.answer(ALICE.email, "maybe");
   assert.equal(bad.status, 400);
-  assert.match((await bad.json()).error_description, /pending, accepted/);
+  // SMA spells its states capitalised (vendors.md Corrections): the switch takes that spelling.
+  assert.equal((await api.answer(ALICE.email, "accepted")).status, 400);
+  assert.match(
+    (await bad.json()).error_description,
+    /Pending, Accepted, Rejected, Expired, Revoked/,
+  );
 });

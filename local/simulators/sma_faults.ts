@@ -1,9 +1,10 @@
 /**
  * Fault switches for the SMA simulator: the next `count` matching requests fail the way real
  * clouds and the proxies in front of them fail (5xx, a bare 429 as SMA's limiter sends, a hang,
- * a cut-off or HTML body), or, for `spike`, a day set's first interval claims an absurd energy
- * value (vendors.md §3.6). A spike fault only matches day-set requests, and sma.ts answers it:
- * `faultResponse` gives it the real answer. Matching and the shared kinds are faults.ts and
+ * a cut-off or HTML body), or, for `spike`, an EnergyAndPowerPv day set's first interval claims an
+ * absurd energy value (vendors.md §3.6), or, for `unreadable_time`, a day set's times come in a
+ * format nobody reads (a test of the mapping, not vendor behaviour). These two only match
+ * day-set requests, and sma.ts answers them: `faultResponse` gives them the real answer. Matching and the shared kinds are faults.ts and
  * fault_response.ts; the bodies are SMA's.
  */
 import { createFaultStore as createStore, type FaultStore } from "./faults.ts";
@@ -16,7 +17,7 @@ import {
 } from "./fault_response.ts";
 import { apiError } from "./sma_errors.ts";
 
-export type SmaFaultKind = SharedFaultKind | "spike";
+export type SmaFaultKind = SharedFaultKind | "spike" | "unreadable_time";
 
 export interface SmaFault {
   kind: SmaFaultKind;
@@ -28,13 +29,17 @@ export interface SmaFault {
 }
 
 const SET_PATH = "/measurements/sets/";
+const ENERGY_PATH = "/measurements/sets/EnergyAndPowerPv/";
 
 export function createFaultStore(): FaultStore<SmaFault> {
   return createStore<SmaFault>({
-    kinds: [...SHARED_FAULT_KINDS, "spike"],
+    kinds: [...SHARED_FAULT_KINDS, "spike", "unreadable_time"],
     caller: "clientId",
     texts: ["path", "clientId"],
-    fires: (fault, path) => fault.kind !== "spike" || path.includes(SET_PATH),
+    fires: (fault, path) =>
+      fault.kind === "spike"
+        ? path.includes(ENERGY_PATH)
+        : fault.kind !== "unreadable_time" || path.includes(SET_PATH),
   });
 }
 

@@ -52,6 +52,30 @@ Deno.test("SMA sim's spike fault only hits day sets and claims an absurd first i
   assert.equal(spiked.set[0].pvGeneration, 1_024_843);
   const plain = await (await get(`${DAY}&ReturnEnergyValues=true`, token)).json();
   assert.ok(plain.set[0].pvGeneration < 100);
+  // PowerAc is left alone: the spike SolarNetwork saw was in pvGeneration.
+  sim.addFault({ kind: "spike", count: 1 });
+  const ac = await (await get(DAY.replace("EnergyAndPowerPv", "PowerAc"), token)).json();
+  assert.ok(ac.set[0].activePower < 1000);
+  assert.equal(
+    (await get(`${DAY}&ReturnEnergyValues=true`, token).then((r) => r.json()))
+      .set[0].pvGeneration,
+    1_024_843,
+  );
+});
+
+Deno.test("SMA sim's unreadable_time fault prints a day set's times in a foreign format", async () => {
+  const { sim, get, ownerTokens } = setupSim();
+  const token = (await ownerTokens()).access_token;
+  sim.addFault({ kind: "unreadable_time", count: 2 });
+  assert.equal((await get("/v1/plants", token)).status, 200);
+  const pv = await (await get(`${DAY}&ReturnEnergyValues=true`, token)).json();
+  const ac = await (await get(DAY.replace("EnergyAndPowerPv", "PowerAc"), token)).json();
+  for (const body of [pv, ac]) {
+    assert.ok(body.set.length > 0);
+    assert.ok(body.set.every((e: { time: string }) => /^\d\d\.\d\d\.2026 \d\d:\d\d$/.test(e.time)));
+  }
+  const plain = await (await get(`${DAY}&ReturnEnergyValues=true`, token)).json();
+  assert.match(plain.set[0].time, /^2026-06-10T/);
 });
 
 Deno.test("SMA sim's faults can target one client and the token endpoint", async () => {

@@ -1,17 +1,19 @@
 /**
  * The SMA Monitoring API's `/v1` routes the fetcher uses, in the shapes of the captured fixtures
- * (vendors.md §3.3, §3.4): plants, one plant, its devices (lean), a device's measurement sets and
- * the `EnergyAndPowerPv` day set. The caller has already checked the bearer token and the limit.
+ * (vendors.md §3.3, §3.4, "Corrections, December 2026"): plants, one plant, its devices (lean), a
+ * device's measurement sets, and the `EnergyAndPowerPv` and `PowerAc` day sets. The caller has
+ * already checked the bearer token and the limit.
  * A plant or device the token cannot see is 403 whether it exists or not.
  */
 import type { SmaSimPlant } from "./sma.ts";
 import { apiError } from "./sma_errors.ts";
-import { daySet } from "./sma_series.ts";
+import { daySet, powerAcSet } from "./sma_series.ts";
 import { findDevice, type SmaState, visiblePlants } from "./sma_state.ts";
 import type { AccessGrant } from "./sma_tokens.ts";
 
 const PLANT = /^\/v1\/plants\/([^/]+)(\/devices\/lean)?$/;
 const DEVICE = /^\/v1\/devices\/([^/]+)\/measurements\/sets(?:\/([^/]+)\/([^/]+))?$/;
+const DEFAULT_SETS = ["EnergyAndPowerPv", "PowerDc", "PowerAc"];
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function monitoringResponse(
@@ -19,7 +21,7 @@ export function monitoringResponse(
   grant: AccessGrant,
   req: Request,
   url: URL,
-  options: { spike?: boolean } = {},
+  options: { spike?: boolean; unreadableTimes?: boolean } = {},
 ): Response {
   if (req.method !== "GET") {
     return apiError(405, `Cannot ${req.method} ${url.pathname}`, { allow: "GET" });
@@ -45,11 +47,18 @@ export function monitoringResponse(
       timezone: found.plant.timeZone,
     },
   };
-  if (!d[2]) return Response.json({ ...head, sets: ["EnergyAndPowerPv", "PowerDc", "PowerAc"] });
-  if (d[2] !== "EnergyAndPowerPv" || d[3] !== "Day") {
+  const sets = found.device.sets ?? DEFAULT_SETS;
+  if (!d[2]) return Response.json({ ...head, sets });
+  const setType = d[2];
+  if (!sets.includes(setType)) {
+    return apiError(404, `Device ${found.device.deviceId} has no measurement set ${setType}`);
+  }
+  if ((setType !== "EnergyAndPowerPv" && setType !== "PowerAc") || d[3] !== "Day") {
     return apiError(
       404,
-      `Cannot simulate set ${d[2]} for period ${d[3]}: only EnergyAndPowerPv/Day`,
+      `Cannot simulate set ${setType} for period ${
+        d[3]
+      }: only EnergyAndPowerPv/Day and PowerAc/Day`,
     );
   }
   // ASP.NET binds query names case-insensitively; SMA documents `Date` and `ReturnEnergyValues`.
@@ -61,13 +70,27 @@ export function monitoringResponse(
   if (energyText !== "true" && energyText !== "false") {
     return apiError(400, `The value '${energyText}' is not valid for ReturnEnergyValues.`);
   }
-  const set = daySet(found.device, found.plant.timeZone, date, {
-    now: state.now(),
-    energy: energyText === "true",
-    spike: options.spike,
-    nightZeros: found.plant.nightZeros,
-  });
-  return Response.json({ ...head, setType: "EnergyAndPowerPv", resolution: "FiveMinutes", set });
+  const series = { now: state.now(), nightZeros: found.plant.nightZeros };
+  // ReturnEnergyValues applies to the EnergyAndPower* sets only (vendors.md §3.4).
+  const set = setType === "PowerAc"
+    ? powerAcSet(found.device, found.plant.timeZone, date, series)
+    : daySet(found.device, found.plant.timeZone, date, {
+      ...series,
+      energy: energyText === "true",
+      spike: options.spike,
+    });
+  const body = { ...head, setType, resolution: "FiveMinutes", set };
+  return Response.json(options.unreadableTimes ? withUnreadableTimes(body) : body);
+}
+
+/**
+ * The `unreadable_time` test fault: every `time` printed as `14.06.2026 13:05`, a format SMA has
+ * not been seen to send, so that a mapping that cannot read its times is caught.
+ */
+function withUnreadableTimes<B extends { set: { time: string }[] }>(body: B): B {
+  const german = (t: string) =>
+    `${t.slice(8, 10)}.${t.slice(5, 7)}.${t.slice(0, 4)} ${t.slice(11, 16)}`;
+  return { ...body, set: body.set.map((e) => ({ ...e, time: german(e.time) })) };
 }
 
 function realDate(text: string): boolean {

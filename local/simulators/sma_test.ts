@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { serveSmaSimulator } from "./sma.ts";
-import { ALICE, CLIENT, clientFields, setupSim } from "./sma_testing.ts";
+import { ALICE, BOB, CLIENT, clientFields, setupSim } from "./sma_testing.ts";
 
 const DAY = "/v1/devices/50011/measurements/sets/EnergyAndPowerPv/Day";
 
@@ -105,8 +105,10 @@ Deno.test("SMA sim rejects a missing or impossible Date, unknown sets and writes
   }
   assert.equal((await get(`${DAY}?date=2026-06-10`, token)).status, 200);
   assert.equal((await get(`${DAY}?Date=2026-06-10&ReturnEnergyValues=yes`, token)).status, 400);
-  const other = await get("/v1/devices/50011/measurements/sets/PowerAc/Day?Date=2026-06-10", token);
+  const other = await get("/v1/devices/50011/measurements/sets/PowerDc/Day?Date=2026-06-10", token);
   assert.equal(other.status, 404);
+  const week = await get("/v1/devices/50011/measurements/sets/PowerAc/Week?Date=2026-06-10", token);
+  assert.equal(week.status, 404);
   assert.equal((await get("/v1/nothing", token)).status, 404);
   const post = await request("/v1/plants", {
     method: "POST",
@@ -140,6 +142,59 @@ Deno.test("SMA sim counts monitoring requests per client per 5 minutes: bare 429
   assert.equal((await get("/v1/plants", token)).status, 429);
   advance(60_000);
   assert.equal((await get("/v1/plants", token)).status, 200);
+});
+
+Deno.test("SMA sim's 5-minute window is the client's: two owners under one client share it", async () => {
+  const { sim, get, ownerTokens, advance } = setupSim({ perFiveMinutes: 4 });
+  sim.setAccessTokenLifetime(3600);
+  const alice = (await ownerTokens(ALICE.email)).access_token;
+  const bob = (await ownerTokens(BOB.email)).access_token;
+  assert.equal((await get("/v1/plants", alice)).status, 200);
+  assert.equal((await get("/v1/plants", bob)).status, 200);
+  assert.equal((await get("/v1/plants/5001/devices/lean", alice)).status, 200);
+  assert.equal((await get("/v1/plants/6001/devices/lean", bob)).status, 200);
+  // Four requests from two owners spend the client's four: no owner has a window of their own.
+  assert.equal((await get("/v1/plants", bob)).status, 429);
+  assert.equal((await get("/v1/plants", alice)).status, 429);
+  advance(5 * 60_000);
+  assert.equal((await get("/v1/plants", bob)).status, 200);
+});
+
+Deno.test("SMA sim serves PowerAc with activePower, phases and frequency at the set's times", async () => {
+  const { get, ownerTokens } = setupSim();
+  const token = (await ownerTokens()).access_token;
+  const ac = "/v1/devices/50011/measurements/sets/PowerAc/Day?Date=2026-06-10";
+  const res = await get(ac, token);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.setType, "PowerAc");
+  assert.equal(body.resolution, "FiveMinutes");
+  assert.deepEqual(body.plant, { plantId: "5001", name: "Alice Roof", timezone: "Europe/Berlin" });
+  assert.deepEqual(Object.keys(body.set[0]), [
+    "time",
+    "voltagePhaseA",
+    "voltagePhaseB",
+    "voltagePhaseC",
+    "currentPhaseA",
+    "currentPhaseB",
+    "currentPhaseC",
+    "activePower",
+    "gridFrequency",
+  ]);
+  // The same interval ends as EnergyAndPowerPv, and its W without ReturnEnergyValues.
+  const pv = await (await get(`${DAY}?Date=2026-06-10`, token)).json();
+  assert.deepEqual(
+    body.set.map((e: { time: string }) => e.time),
+    pv.set.map((e: { time: string }) => e.time),
+  );
+  const noon = body.set.find((e: { time: string }) => e.time === "2026-06-10T13:00:00");
+  const pvNoon = pv.set.find((e: { time: string }) => e.time === "2026-06-10T13:00:00");
+  assert.ok(noon.activePower > 1000 && Math.abs(noon.activePower - pvNoon.pvGeneration) <= 1);
+  assert.ok(
+    body.set.every((e: { gridFrequency: number }) => Math.abs(e.gridFrequency - 50) < 0.05),
+  );
+  // There is no pvPower in EnergyAndPowerPv (vendors.md Corrections): pvGeneration only.
+  assert.deepEqual(Object.keys(pv.set[0]), ["time", "pvGeneration"]);
 });
 
 Deno.test("SMA sim logs requests per client and counts token requests", async () => {

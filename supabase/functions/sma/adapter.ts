@@ -2,16 +2,35 @@
  * SMA Monitoring API v1, https://monitoring.smaapis.de, for Sunny Portal Classic and ennexOS
  * plants. Auth: OAuth 2.0 bearer tokens from SMA's Keycloak (auth.smaapis.de), living 300 s,
  * either from the owner's authorization code with `offline_access` (a refresh token without fixed
- * expiry, treated as rotating) or from the B2B backchannel flow (backchannel.ts). Limits: since
- * 2025-07-01 a plan-specific number of requests per client credential per 5-minute window,
- * answered with 429 and no Retry-After; the core paces by the plan's `perFiveMinutes` and this
- * adapter asks one request at a time. Data: one plant-local day per request, five-minute
- * `EnergyAndPowerPv` per active solar inverter; no paging seen. Facts and sources: vendors.md §3.
+ * expiry, treated as rotating) or from the B2B backchannel flow (backchannel.ts).
+ * Data: one plant-local day per request, five-minute sets per active solar inverter; no paging
+ * seen. Per device and plant-local day the window touches, two sets (vendors.md "Corrections,
+ * December 2026", SMA):
+ * - `EnergyAndPowerPv?ReturnEnergyValues=true`: `pvGeneration`, Wh per interval -> energy_wh;
+ * - `PowerAc`: `activePower`, the inverter's AC output in W -> power_w. This is where power_w
+ *   comes from: `EnergyAndPowerPv` has no `pvPower`, and asking it again without
+ *   ReturnEnergyValues would cost the same extra call for PV-side watts instead of AC.
+ * PowerAc is asked of every active solar inverter without first reading the device's
+ * `/measurements/sets` (every captured inverter lists it), which would cost one more call per
+ * device; a device that answers 404 for it keeps its energy and gets no power_w.
+ * Limits: since 2025-07-01 a plan-specific number of requests per CLIENT credential (the API
+ * client, not the plant owner) per 5-minute window, answered with 429 and no Retry-After
+ * (vendors.md §3.5 and Corrections). Every request here, the PowerAc ones included, goes through
+ * `ctx.http`, so the core's pacer (`perFiveMinutes` of the plan or SMA_PER_FIVE_MINUTES) counts
+ * each attempt. Cost of one window: 1 device list (+1 plant when the site has no zone) + 2 per
+ * device and local day. Requests are made one at a time.
  * Docs: https://developer.sma.de/sma-apis.html
  */
 import { BadRecordError, FatalCredentialError } from "../../../shared/errors.ts";
 import { parseJson } from "../../../shared/json.ts";
-import type { Adapter, AdapterContext, SiteData, VendorSite } from "../../../shared/types.ts";
+import type {
+  Adapter,
+  AdapterContext,
+  Reading,
+  SiteData,
+  VendorSite,
+} from "../../../shared/types.ts";
+import { UnreadableValues } from "../../../shared/unreadable.ts";
 import { smaBackchannel } from "./backchannel.ts";
 import { inverters, localDates, plantTimeZone } from "./plant.ts";
 import { toReadings } from "./map.ts";
@@ -29,7 +48,8 @@ export interface SmaSecret {
   loginHint?: string;
 }
 
-const DAY_SET = "/v1/devices/{deviceId}/measurements/sets/EnergyAndPowerPv/Day";
+const ENERGY_SET = "/v1/devices/{deviceId}/measurements/sets/EnergyAndPowerPv/Day";
+const POWER_SET = "/v1/devices/{deviceId}/measurements/sets/PowerAc/Day";
 
 const spec = {
   source: "sma",
@@ -41,7 +61,13 @@ const spec = {
   resolutionMinutes: 5,
   // The per-5-minute number is plan-specific: the core takes `perFiveMinutes` from the plan.
   rateLimits: { concurrency: 1 },
-  endpoints: ["/v1/plants", "/v1/plants/{plantId}", "/v1/plants/{plantId}/devices/lean", DAY_SET],
+  endpoints: [
+    "/v1/plants",
+    "/v1/plants/{plantId}",
+    "/v1/plants/{plantId}/devices/lean",
+    ENERGY_SET,
+    POWER_SET,
+  ],
 } as const;
 
 type Ctx = AdapterContext<SmaSecret>;
@@ -143,29 +169,50 @@ export const sma: Adapter<SmaSecret> = {
   },
 };
 
-async function fetchDay(
+type Device = { deviceId: string; generatorPowerW?: number };
+type DayTarget = { zone: string; window: { from: Date; to: Date }; data: SiteData };
+
+async function fetchDay(ctx: Ctx, device: Device, date: string, o: DayTarget): Promise<void> {
+  const energy = await fetchSet(ctx, device, date, o, "EnergyAndPowerPv");
+  if (energy) o.data.intervalsReceived += energy.length;
+  await fetchSet(ctx, device, date, o, "PowerAc");
+}
+
+/** One day set into `o.data`; the readings it added, or undefined when SMA has no such set. */
+async function fetchSet(
   ctx: Ctx,
-  device: { deviceId: string; generatorPowerW?: number },
+  device: Device,
   date: string,
-  o: { zone: string; window: { from: Date; to: Date }; data: SiteData },
-): Promise<void> {
+  o: DayTarget,
+  setType: "EnergyAndPowerPv" | "PowerAc",
+): Promise<Reading[] | undefined> {
   const id = encodeURIComponent(device.deviceId);
-  const url = `${ctx.baseUrl}/v1/devices/${id}/measurements/sets/EnergyAndPowerPv/Day?` +
-    `Date=${date}&ReturnEnergyValues=true`;
-  const label = `SMA EnergyAndPowerPv of device ${device.deviceId} on ${date}`;
-  // Only 401 disables the credential; a 403 or 404 concerns this plant or device.
-  const result = await ctx.http({ url, label, fatalStatuses: [401] });
-  const body = parseJson(result, label);
-  o.data.responses.push({
-    endpoint: DAY_SET,
-    request: { method: "GET", url },
-    status: result.status,
-    body,
+  const query = setType === "PowerAc" ? `Date=${date}` : `Date=${date}&ReturnEnergyValues=true`;
+  const url = `${ctx.baseUrl}/v1/devices/${id}/measurements/sets/${setType}/Day?${query}`;
+  const label = `SMA ${setType} of device ${device.deviceId} on ${date}`;
+  // Only 401 disables the credential; a 403 concerns this plant or device. A device without
+  // PowerAc (404) still has its energy.
+  const result = await ctx.http({
+    url,
+    label,
+    fatalStatuses: [401],
+    acceptStatuses: setType === "PowerAc" ? [404] : undefined,
   });
+  const endpoint = setType === "PowerAc" ? POWER_SET : ENERGY_SET;
+  if (result.status === 404) {
+    o.data.responses.push({ endpoint, request: { method: "GET", url }, status: 404, body: null });
+    ctx.logger.warn("SMA offers no PowerAc set for this device; power_w is missing", {
+      device: device.deviceId,
+    });
+    return undefined;
+  }
+  const body = parseJson(result, label);
+  o.data.responses.push({ endpoint, request: { method: "GET", url }, status: result.status, body });
   const mapped = toReadings(body, {
     capacityW: device.generatorPowerW,
     timeZone: o.zone,
     window: o.window,
+    setType,
   });
   if (mapped.spikes.length > 0) {
     ctx.logger.warn("SMA reported implausible values; dropped", {
@@ -175,5 +222,11 @@ async function fetchDay(
   }
   o.data.readings.push(...mapped.readings);
   o.data.dropped += mapped.dropped;
-  o.data.intervalsReceived += mapped.readings.filter((r) => r.metric === "energy_wh").length;
+  if (mapped.unreadable.length > 0) {
+    const all = new UnreadableValues();
+    all.merge(o.data.unreadable);
+    all.merge(mapped.unreadable.map((f) => ({ ...f, field: `${setType} ${f.field}` })));
+    o.data.unreadable = all.list();
+  }
+  return mapped.readings;
 }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { BadRecordError, FatalCredentialError, RetriableError } from "../../../shared/errors.ts";
 import { sma } from "./adapter.ts";
-import { setupSma, VENDOR } from "./testing.ts";
+import { OWNER, setupSma, VENDOR } from "./testing.ts";
 
 const BERLIN = { vendorSiteId: "4400001", timezone: "Europe/Berlin" };
 const window = (from: string, to: string) => ({ from: new Date(from), to: new Date(to) });
@@ -29,36 +29,93 @@ Deno.test("fetchSiteData maps both passes of the autumn hour to distinct UTC ins
   assert.equal(data.intervalsExpected, 2 * 24);
   assert.equal(data.intervalsReceived, 2 * 24);
   assert.equal(data.dropped, 0);
+  assert.equal(data.unreadable, undefined);
   for (const device of ["3001", "3002"]) {
-    const ts = data.readings.filter((r) => r.device === device).map((r) => r.ts).sort();
-    assert.equal(ts.length, 24);
-    assert.equal(ts[0], "2026-10-25T00:05:00.000Z");
-    assert.equal(ts.at(-1), "2026-10-25T02:00:00.000Z");
-    assert.equal(new Set(ts).size, 24);
+    for (const metric of ["energy_wh", "power_w"]) {
+      const ts = data.readings.filter((r) => r.device === device && r.metric === metric)
+        .map((r) => r.ts).sort();
+      assert.equal(ts.length, 24, `${device} ${metric}`);
+      assert.equal(ts[0], "2026-10-25T00:05:00.000Z");
+      assert.equal(ts.at(-1), "2026-10-25T02:00:00.000Z");
+      assert.equal(new Set(ts).size, 24);
+    }
   }
   const urls = sim.requests(VENDOR.SMA_CLIENT_ID).urls.filter((u) => u.startsWith("/v1/"));
   assert.deepEqual(urls, [
     "/v1/plants/4400001/devices/lean",
     "/v1/devices/3001/measurements/sets/EnergyAndPowerPv/Day?Date=2026-10-25&ReturnEnergyValues=true",
+    "/v1/devices/3001/measurements/sets/PowerAc/Day?Date=2026-10-25",
     "/v1/devices/3002/measurements/sets/EnergyAndPowerPv/Day?Date=2026-10-25&ReturnEnergyValues=true",
+    "/v1/devices/3002/measurements/sets/PowerAc/Day?Date=2026-10-25",
   ]);
   assert.deepEqual(data.responses.map((r) => r.endpoint), [
     "/v1/plants/{plantId}/devices/lean",
     "/v1/devices/{deviceId}/measurements/sets/EnergyAndPowerPv/Day",
+    "/v1/devices/{deviceId}/measurements/sets/PowerAc/Day",
     "/v1/devices/{deviceId}/measurements/sets/EnergyAndPowerPv/Day",
+    "/v1/devices/{deviceId}/measurements/sets/PowerAc/Day",
   ]);
   const recorded = JSON.stringify(data.responses);
   assert.ok(!recorded.includes(secret.accessToken) && !recorded.includes(secret.refreshToken!));
 });
 
+Deno.test("power_w is PowerAc's activePower, energy_wh is pvGeneration, at the same ends", async () => {
+  const { connect, context, sim } = setupSma();
+  const w = window("2026-10-25T10:00:00Z", "2026-10-25T11:00:00Z");
+  const data = await sma.fetchSiteData(context(await connect()), BERLIN, w);
+  const ac = data.responses.find((r) => r.endpoint.includes("PowerAc"))!.body as {
+    set: { time: string; activePower: number }[];
+  };
+  const power = data.readings.filter((r) => r.device === "3001" && r.metric === "power_w");
+  assert.equal(power.length, 12);
+  // 11:05 CET is 10:05Z: the reading is the raw activePower of that entry, unchanged.
+  const at = ac.set.find((e) => e.time === "2026-10-25T11:05:00")!;
+  assert.equal(power.find((r) => r.ts === "2026-10-25T10:05:00.000Z")?.value, at.activePower);
+  const energy = data.readings.filter((r) => r.device === "3001" && r.metric === "energy_wh");
+  assert.deepEqual(energy.map((r) => r.ts), power.map((r) => r.ts));
+  // Watts over five minutes against watt-hours, both from the same PV curve.
+  for (const e of energy) {
+    const p = power.find((r) => r.ts === e.ts)!.value;
+    assert.ok(Math.abs(e.value - p / 12) <= 1, `${e.ts}: ${e.value} Wh, ${p} W`);
+  }
+  // Two calls per device and day: the PowerAc one is counted like any other.
+  assert.equal(sim.requests().paths.filter((p) => p.includes("/PowerAc/")).length, 2);
+});
+
+Deno.test("a device without a PowerAc set keeps its energy and logs the missing power", async () => {
+  const { connect, context, sim, lines } = setupSma();
+  const ctx = context(await connect());
+  // Roof west lists EnergyAndPowerPv only; the owner is replaced in place, tokens kept.
+  sim.addOwner({
+    ...OWNER,
+    plants: OWNER.plants.map((p) => ({
+      ...p,
+      devices: p.devices.map((d) =>
+        d.deviceId === "3002" ? { ...d, sets: ["EnergyAndPowerPv"] } : d
+      ),
+    })),
+  });
+  const data = await sma.fetchSiteData(
+    ctx,
+    BERLIN,
+    window("2026-10-25T10:00:00Z", "2026-10-25T11:00:00Z"),
+  );
+  assert.equal(data.readings.filter((r) => r.metric === "energy_wh").length, 24);
+  assert.equal(data.readings.filter((r) => r.metric === "power_w").length, 12);
+  assert.ok(!data.readings.some((r) => r.device === "3002" && r.metric === "power_w"));
+  assert.ok(lines.some((l) => l.includes("no PowerAc set") && l.includes("3002")));
+});
+
 Deno.test("fetchSiteData asks for every plant-local day the window touches", async () => {
   const { connect, context, sim } = setupSma();
-  // 23:00 CEST on the 24th to 01:00 CEST on the 25th: two day sets per device.
+  // 23:00 CEST on the 24th to 01:00 CEST on the 25th: two days of both sets per device.
   const w = window("2026-10-24T21:00:00Z", "2026-10-24T23:00:00Z");
   const data = await sma.fetchSiteData(context(await connect()), BERLIN, w);
-  const dates = sim.requests().urls.map((u) => /Date=([\d-]+)/.exec(u)?.[1]).filter(Boolean);
+  const dates = sim.requests().urls.filter((u) => u.includes("/EnergyAndPowerPv/"))
+    .map((u) => /Date=([\d-]+)/.exec(u)?.[1]);
   assert.deepEqual(dates, ["2026-10-24", "2026-10-25", "2026-10-24", "2026-10-25"]);
-  assert.equal(data.readings.length, 2 * 24);
+  assert.equal(sim.requests().urls.filter((u) => u.includes("/PowerAc/")).length, 4);
+  assert.equal(data.readings.length, 2 * 2 * 24);
   assert.ok(
     data.readings.every((r) =>
       r.ts > "2026-10-24T21:00:00.000Z" && r.ts <= "2026-10-24T23:00:00.000Z"
@@ -81,8 +138,8 @@ Deno.test("fetchSiteData looks the zone up when the site has none", async () => 
   const data = await sma.fetchSiteData(context(await connect()), { vendorSiteId: "9100001" }, w);
   assert.equal(sim.requests().paths.filter((p) => p.startsWith("/v1/"))[0], "/v1/plants/9100001");
   assert.equal(data.responses[0].endpoint, "/v1/plants/{plantId}");
-  // 08:00-09:00 EDT: one device, twelve intervals, on the New York date.
-  assert.equal(data.readings.length, 12);
+  // 08:00-09:00 EDT: one device, twelve intervals of energy and power, on the New York date.
+  assert.equal(data.readings.length, 2 * 12);
   assert.ok(sim.requests().urls.some((u) => u.includes("Date=2026-10-25")));
 });
 
@@ -94,9 +151,13 @@ Deno.test("a spike is dropped, counted and logged, never stored", async () => {
   const w = window("2026-10-24T22:00:00Z", "2026-10-24T23:00:00Z");
   const data = await sma.fetchSiteData(ctx, BERLIN, w);
   assert.equal(data.dropped, 1);
-  assert.equal(data.readings.length, 2 * 12 - 1);
+  assert.equal(data.readings.filter((r) => r.metric === "energy_wh").length, 2 * 12 - 1);
   assert.ok(data.readings.every((r) => r.value < 1000));
-  assert.ok(!data.readings.some((r) => r.device === "3001" && r.ts === "2026-10-24T22:05:00.000Z"));
+  assert.ok(
+    !data.readings.some((r) =>
+      r.device === "3001" && r.metric === "energy_wh" && r.ts === "2026-10-24T22:05:00.000Z"
+    ),
+  );
   assert.equal(data.intervalsReceived, 23);
   const warning = lines.find((l) => l.includes("implausible"));
   assert.ok(warning?.includes("energy_wh 1024843 at 2026-10-24T22:05:00.000Z"), warning);
@@ -114,9 +175,10 @@ Deno.test("a 429 without Retry-After and a 5xx are retried and the data still ar
     BERLIN,
     window("2026-10-25T10:00:00Z", "2026-10-25T11:00:00Z"),
   );
-  assert.equal(data.readings.length, 24);
+  assert.equal(data.readings.length, 2 * 24);
   assert.equal(sleeps.length, 2);
-  assert.equal(sim.requests().paths.filter((p) => p.startsWith("/v1/")).length, 5);
+  // Lean devices and 2 x 2 day sets, plus the two retried attempts.
+  assert.equal(sim.requests().paths.filter((p) => p.startsWith("/v1/")).length, 7);
 });
 
 Deno.test("the 5-minute limit, once spent, ends in a RetriableError for the core to pace", async () => {

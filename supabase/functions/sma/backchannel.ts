@@ -3,7 +3,10 @@
  * the screen: the app asks with its own `client_credentials` token, SMA e-mails the owner, and the
  * app polls the state (vendors.md §3.2, marked UNCERTAIN there: paths from a public Java client and
  * a discovery doc, host `async-auth.smaapis.de` unconfirmed, hence `SMA_BC_URL`).
- * Assumption: after "accepted" the app's client_credentials token reads that owner's plants. There
+ * SMA spells the states capitalised (`Pending`, `Accepted`; `Rejected`, `Expired`, `Revoked` by the
+ * same convention, vendors.md "Corrections, December 2026", SMA). They are compared without
+ * regard to case and handed on in lower case, the spelling of `ConsentState`.
+ * Assumption: after "Accepted" the app's client_credentials token reads that owner's plants. There
  * is no refresh token, so a backchannel credential renews by asking for a new client token and
  * re-checking the consent, which turns a revoked consent into a fatal credential error instead of
  * a silently empty plant list.
@@ -19,7 +22,22 @@ import { bcUrl, requestToken } from "./token_request.ts";
 
 export type ConsentState = "pending" | "accepted" | "rejected" | "expired" | "revoked";
 
-const STATES: readonly string[] = ["pending", "accepted", "rejected", "expired", "revoked"];
+const STATES: readonly ConsentState[] = ["pending", "accepted", "rejected", "expired", "revoked"];
+
+/** What an operator should hear for a consent that will not turn into access. */
+const REFUSALS: Record<Exclude<ConsentState, "pending" | "accepted">, string> = {
+  rejected: "the plant owner rejected the consent request in SMA's e-mail",
+  expired: "the plant owner did not answer SMA's consent e-mail in time",
+  revoked: "the plant owner revoked this app's access",
+};
+
+/** Why a consent gives no access, for the credential's status reason; ask again to fix it. */
+export function consentProblem(state: ConsentState | undefined): string {
+  if (state === undefined) return "SMA has no consent request on record for this owner";
+  if (state === "pending") return "the plant owner has not answered SMA's consent e-mail yet";
+  if (state === "accepted") return "the plant owner accepted";
+  return `${REFUSALS[state]}: request the consent again`;
+}
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export const smaBackchannel = {
@@ -64,9 +82,7 @@ export const smaBackchannel = {
     const token = await requestToken(call, vendor, { grant_type: "client_credentials" }, action);
     const state = await consentState(call, vendor, token.accessToken, email);
     if (state !== "accepted") {
-      throw new FatalCredentialError(
-        `Cannot ${action}: the plant owner's consent is ${state ?? "not on record"}`,
-      );
+      throw new FatalCredentialError(`Cannot ${action}: ${consentProblem(state)}`);
     }
     return {
       flow: "backchannel",
@@ -98,10 +114,13 @@ async function consentState(
   if (result.status === 404) return undefined;
   const body = parseJson(result, label) as { state?: unknown } | null;
   const state = body?.state;
-  if (typeof state !== "string" || !STATES.includes(state)) {
+  const known = typeof state === "string"
+    ? STATES.find((s) => s === state.trim().toLowerCase())
+    : undefined;
+  if (!known) {
     throw new BadRecordError(`Cannot read ${label}: unknown state ${JSON.stringify(state)}`);
   }
-  return state as ConsentState;
+  return known;
 }
 
 function checked(email: string): void {

@@ -12,7 +12,7 @@ import { fetchWithRetry } from "../../../shared/http.ts";
 import type { FetcherRuntime } from "../../../shared/runtime.ts";
 import { requireServiceKey } from "../../../shared/service_key.ts";
 import { sma, type SmaSecret } from "./adapter.ts";
-import { smaBackchannel } from "./backchannel.ts";
+import { consentProblem, smaBackchannel } from "./backchannel.ts";
 import { isUuid } from "../../../shared/uuid.ts";
 
 export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () => FetcherRuntime) {
@@ -69,8 +69,10 @@ export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () =>
     const state = await smaBackchannel.status(call, vendor, secret.loginHint);
     if (state === "pending") return c.json({ credentialId: id, state });
     if (state !== "accepted") {
-      await rt.store.markCredential(id, "needs_reauth", `The plant owner's consent is ${state}`);
-      return c.json({ credentialId: id, state });
+      const problem = consentProblem(state);
+      const reason = `${problem[0].toUpperCase()}${problem.slice(1)}`;
+      await rt.store.markCredential(id, "needs_reauth", reason);
+      return c.json({ credentialId: id, state, error: reason });
     }
     const document = await smaBackchannel.tokenFor(call, vendor, secret.loginHint);
     const saved = await rt.store.saveConnected({

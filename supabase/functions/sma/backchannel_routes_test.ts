@@ -77,7 +77,7 @@ const ask = (app: ReturnType<typeof setup>["app"], body: unknown) =>
     body: JSON.stringify(body),
   });
 
-Deno.test("backchannel consent: pending until the owner accepts, then active with plants", async () => {
+Deno.test("SMA consent with Accepted: pending until the owner accepts, then active with plants", async () => {
   const { app, server, store, answer } = setup();
   try {
     const res = await ask(app, { organizationId: ORG, email: OWNER.email });
@@ -87,7 +87,8 @@ Deno.test("backchannel consent: pending until the owner accepts, then active wit
     const poll = () =>
       app.request(`/sma/oauth/backchannel/${credentialId}`, { headers: { apikey: SERVICE } });
     assert.equal((await (await poll()).json()).state, "pending");
-    await answer("accepted");
+    // SMA's spelling (vendors.md Corrections): capitalised.
+    await answer("Accepted");
     const done = await (await poll()).json();
     assert.equal(done.state, "accepted");
     assert.deepEqual(done.sites.sort(), OWNER.plants.map((p) => p.plantId).sort());
@@ -97,17 +98,37 @@ Deno.test("backchannel consent: pending until the owner accepts, then active wit
   }
 });
 
-Deno.test("backchannel consent: a rejection marks the credential and a bad request is named", async () => {
-  const { app, server, store, answer } = setup();
+Deno.test("backchannel consent: Rejected, Expired, Revoked mark the credential and never activate", async () => {
+  const reasons: Record<string, RegExp> = {
+    Rejected: /^The plant owner rejected the consent request/,
+    Expired: /^The plant owner did not answer SMA's consent e-mail in time/,
+    Revoked: /^The plant owner revoked this app's access/,
+  };
+  for (const [state, reason] of Object.entries(reasons)) {
+    const { app, server, store, answer } = setup();
+    try {
+      const { credentialId } = await (await ask(app, { organizationId: ORG, email: OWNER.email }))
+        .json();
+      await answer(state);
+      const res = await app.request(`/sma/oauth/backchannel/${credentialId}`, {
+        headers: { apikey: SERVICE },
+      });
+      const body = await res.json();
+      assert.equal(body.state, state.toLowerCase());
+      assert.match(body.error, reason);
+      assert.equal(body.sites, undefined);
+      assert.equal(store.creds[0].status, "needs_reauth", state);
+      assert.match(store.credentialStatus.get(credentialId)?.reason ?? "", reason);
+      assert.equal(store.sites.length, 0);
+    } finally {
+      await server.shutdown();
+    }
+  }
+});
+
+Deno.test("backchannel consent: a bad request is named", async () => {
+  const { app, server } = setup();
   try {
-    const { credentialId } = await (await ask(app, { organizationId: ORG, email: OWNER.email }))
-      .json();
-    await answer("rejected");
-    const res = await app.request(`/sma/oauth/backchannel/${credentialId}`, {
-      headers: { apikey: SERVICE },
-    });
-    assert.equal((await res.json()).state, "rejected");
-    assert.equal(store.creds[0].status, "needs_reauth");
     const bad = await ask(app, { organizationId: ORG, email: "not-an-address" });
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /email must be/);

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { BadRecordError, FatalCredentialError, RequestError } from "../../../shared/errors.ts";
+import type { TokenCall } from "../../../shared/types.ts";
 import { sma } from "./adapter.ts";
 import { smaBackchannel } from "./backchannel.ts";
 import { OWNER, setupSma, VENDOR } from "./testing.ts";
@@ -35,16 +36,18 @@ async function answer(sim: ReturnType<typeof setupSma>["sim"], email: string, st
   assert.equal(res.status, 200);
 }
 
-Deno.test("request then accept: tokenFor yields a credential that reads the owner's plants", async () => {
+Deno.test("SMA consent with Accepted: tokenFor yields a credential that reads the owner's plants", async () => {
   const { sim, call, context } = setupSma();
   await smaBackchannel.request(call, VENDOR, OWNER.email);
   assert.equal(await smaBackchannel.status(call, VENDOR, OWNER.email), "pending");
   await assert.rejects(
     smaBackchannel.tokenFor(call, VENDOR, OWNER.email),
     (e: unknown) =>
-      e instanceof FatalCredentialError && /the plant owner's consent is pending/.test(e.message),
+      e instanceof FatalCredentialError &&
+      /Cannot get SMA backchannel access: the plant owner has not answered/.test(e.message),
   );
-  await answer(sim, OWNER.email, "accepted");
+  // SMA answers "Accepted" (vendors.md Corrections); the comparison ignores case.
+  await answer(sim, OWNER.email, "Accepted");
   assert.equal(await smaBackchannel.status(call, VENDOR, OWNER.email), "accepted");
   const secret = await smaBackchannel.tokenFor(call, VENDOR, OWNER.email);
   assert.equal(secret.flow, "backchannel");
@@ -60,7 +63,7 @@ Deno.test("request then accept: tokenFor yields a credential that reads the owne
 Deno.test("a backchannel credential renews with a client token and stops once revoked", async () => {
   const { sim, call } = setupSma();
   await smaBackchannel.request(call, VENDOR, OWNER.email);
-  await answer(sim, OWNER.email, "accepted");
+  await answer(sim, OWNER.email, "Accepted");
   const secret = await smaBackchannel.tokenFor(call, VENDOR, OWNER.email);
   const before = sim.tokenRequests("client_credentials");
   const renewed = await sma.tokens!.renew(call, secret, VENDOR);
@@ -72,7 +75,7 @@ Deno.test("a backchannel credential renews with a client token and stops once re
   await assert.rejects(
     sma.tokens!.renew(call, renewed, VENDOR),
     (e: unknown) =>
-      e instanceof FatalCredentialError && /consent is revoked/.test(e.message) &&
+      e instanceof FatalCredentialError && /revoked this app's access/.test(e.message) &&
       !e.message.includes(OWNER.email),
   );
 });
@@ -80,7 +83,7 @@ Deno.test("a backchannel credential renews with a client token and stops once re
 Deno.test("a rejected request reads as rejected; asking again makes it pending", async () => {
   const { sim, call } = setupSma();
   await smaBackchannel.request(call, VENDOR, OWNER.email);
-  await answer(sim, OWNER.email, "rejected");
+  await answer(sim, OWNER.email, "Rejected");
   assert.equal(await smaBackchannel.status(call, VENDOR, OWNER.email), "rejected");
   await smaBackchannel.request(call, VENDOR, OWNER.email);
   assert.equal(await smaBackchannel.status(call, VENDOR, OWNER.email), "pending");
@@ -125,3 +128,51 @@ Deno.test("a client token without any consent lists no plants", async () => {
   }));
   assert.deepEqual(sites, []);
 });
+
+Deno.test("Rejected, Expired and Revoked give no access and say what to do", async () => {
+  const messages: Record<string, RegExp> = {
+    Rejected:
+      /the plant owner rejected the consent request in SMA's e-mail: request the consent again/,
+    Expired:
+      /the plant owner did not answer SMA's consent e-mail in time: request the consent again/,
+    Revoked: /the plant owner revoked this app's access: request the consent again/,
+  };
+  for (const [state, message] of Object.entries(messages)) {
+    const { sim, call } = setupSma();
+    await smaBackchannel.request(call, VENDOR, OWNER.email);
+    await answer(sim, OWNER.email, state);
+    assert.equal(await smaBackchannel.status(call, VENDOR, OWNER.email), state.toLowerCase());
+    await assert.rejects(
+      smaBackchannel.tokenFor(call, VENDOR, OWNER.email),
+      (e: unknown) => e instanceof FatalCredentialError && message.test(e.message),
+      state,
+    );
+  }
+});
+
+Deno.test("consent states are compared without regard to case; unknown ones are named", async () => {
+  for (
+    const [wire, read] of [["Accepted", "accepted"], ["ACCEPTED", "accepted"], [
+      "pending",
+      "pending",
+    ], ["Revoked", "revoked"]]
+  ) {
+    assert.equal(await smaBackchannel.status(fakeSma(wire), VENDOR, OWNER.email), read, wire);
+  }
+  const secret = await smaBackchannel.tokenFor(fakeSma("accepted"), VENDOR, OWNER.email);
+  assert.equal(secret.accessToken, "client-token");
+  await assert.rejects(
+    smaBackchannel.status(fakeSma("Approved"), VENDOR, OWNER.email),
+    (e: unknown) => e instanceof BadRecordError && /unknown state "Approved"/.test(e.message),
+  );
+});
+
+/** SMA's token endpoint and bc-authorize state, answering `state` as spelt. */
+function fakeSma(state: string): TokenCall {
+  return (req) => {
+    const body = req.url.endsWith("/oauth2/token")
+      ? { access_token: "client-token", expires_in: 300, token_type: "Bearer" }
+      : { loginHint: OWNER.email, state };
+    return Promise.resolve({ status: 200, headers: new Headers(), text: JSON.stringify(body) });
+  };
+}

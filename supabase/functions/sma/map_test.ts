@@ -13,10 +13,9 @@ const sharedPresent = (() => {
     return false;
   }
 })();
-const fixture = (n: string) =>
-  JSON.parse(Deno.readTextFileSync(
-    new URL(`sma-device-data-Day-EnergyAndPowerPv-ReturnEnergyValues-${n}.json`, sharedDir),
-  ));
+const capture = (name: string) =>
+  JSON.parse(Deno.readTextFileSync(new URL(`sma-device-data-Day-${name}.json`, sharedDir)));
+const fixture = (n: string) => capture(`EnergyAndPowerPv-ReturnEnergyValues-${n}`);
 
 function assertFiveMinuteSteps(ts: string[]) {
   for (let i = 1; i < ts.length; i++) {
@@ -61,29 +60,60 @@ Deno.test("toReadings reads the repeated autumn hour's first pass as summer time
   assert.equal(readings[passes[1].i].ts, "2026-10-25T01:30:00.000Z");
 });
 
-Deno.test("toReadings drops absent pvGeneration, keeps pvPower when present", () => {
-  const { readings, dropped, spikes } = toReadings(testdata("day_new_york_power.json"));
-  // Ten entries: two lack pvGeneration (one of them has pvPower), two lack pvPower.
+Deno.test("toReadings maps pvGeneration to energy_wh and drops the entries without one", () => {
+  const { readings, dropped, spikes, unreadable } = toReadings(
+    testdata("day_new_york_energy.json"),
+  );
+  // Ten entries, two without pvGeneration (SMA omits the property rather than sending null).
   assert.equal(dropped, 2);
   assert.equal(spikes.length, 0);
-  assert.equal(readings.filter((r) => r.metric === "energy_wh").length, 8);
-  assert.equal(readings.filter((r) => r.metric === "power_w").length, 8);
-  assert.deepEqual(readings.filter((r) => r.ts === "2026-06-10T10:00:00.000Z"), [
-    { ts: "2026-06-10T10:00:00.000Z", metric: "energy_wh", value: 9, device: "9101" },
-    { ts: "2026-06-10T10:00:00.000Z", metric: "power_w", value: 112, device: "9101" },
-  ]);
-  // 05:50 EDT had neither value: no reading at all, not a zero.
+  assert.deepEqual(unreadable, []);
+  assert.equal(readings.length, 8);
+  assert.ok(readings.every((r) => r.metric === "energy_wh" && r.device === "9101"));
+  assert.deepEqual(readings.find((r) => r.ts === "2026-06-10T10:00:00.000Z"), {
+    ts: "2026-06-10T10:00:00.000Z",
+    metric: "energy_wh",
+    value: 9,
+    device: "9101",
+  });
+  // 05:50 EDT had no value: no reading at all, not a zero.
   assert.ok(!readings.some((r) => r.ts === "2026-06-10T09:50:00.000Z"));
 });
 
+Deno.test("toReadings maps PowerAc activePower to power_w at the same interval ends", () => {
+  const body = testdata("day_new_york_power_ac.json");
+  const { readings, dropped, unreadable } = toReadings(body);
+  assert.equal(dropped, 1);
+  assert.deepEqual(unreadable, []);
+  assert.equal(readings.length, 9);
+  assert.ok(readings.every((r) => r.metric === "power_w" && r.device === "9101"));
+  assert.deepEqual(readings.find((r) => r.ts === "2026-06-10T10:00:00.000Z"), {
+    ts: "2026-06-10T10:00:00.000Z",
+    metric: "power_w",
+    value: 112,
+    device: "9101",
+  });
+  // Voltage, current and frequency stay in the raw response: one reading per entry.
+  assert.ok(!readings.some((r) => r.ts === "2026-06-10T09:50:00.000Z"));
+});
+
+Deno.test("pvGeneration without ReturnEnergyValues is W: the caller says so", () => {
+  const body = testdata("day_new_york_energy.json");
+  const { readings } = toReadings(body, { pvGeneration: "power_w" });
+  assert.equal(readings.length, 8);
+  assert.ok(readings.every((r) => r.metric === "power_w"));
+  assert.throws(
+    () => toReadings({ ...body, setType: "PowerDc" }),
+    /Cannot read SMA PowerDc response: set type PowerDc is not mapped/,
+  );
+  assert.equal(toReadings({ ...body, setType: undefined }, { setType: "PowerAc" }).dropped, 10);
+});
+
 Deno.test("toReadings keeps a spike without capacity and drops it with one", () => {
-  const body = testdata("day_new_york_power.json");
+  const body = testdata("day_new_york_energy.json");
   const first = "2026-06-10T09:35:00.000Z";
   const unguarded = toReadings(body);
-  assert.equal(
-    unguarded.readings.find((r) => r.ts === first && r.metric === "energy_wh")?.value,
-    1024843,
-  );
+  assert.equal(unguarded.readings.find((r) => r.ts === first)?.value, 1024843);
 
   const guarded = toReadings(body, { capacityW: 5000 });
   assert.deepEqual(guarded.spikes, [
@@ -91,18 +121,23 @@ Deno.test("toReadings keeps a spike without capacity and drops it with one", () 
   ]);
   assert.equal(guarded.dropped, unguarded.dropped + 1);
   assert.equal(guarded.readings.length, unguarded.readings.length - 1);
-  assert.ok(!guarded.readings.some((r) => r.ts === first && r.metric === "energy_wh"));
+  assert.ok(!guarded.readings.some((r) => r.ts === first));
   // 430 Wh in 5 minutes is 5.16 kW on a 5 kW inverter: inside the tolerance, so kept.
   assert.ok(guarded.readings.some((r) => r.value === 430));
 
-  // On a 3 kW inverter the same 430 Wh (and its 5160 W) cannot be true.
+  // On a 3 kW inverter the same 430 Wh cannot be true, nor can PowerAc's 5160 W.
   const small = toReadings(body, { capacityW: 3000 });
   assert.deepEqual(small.spikes.map((s) => `${s.metric}=${s.value}`), [
     "energy_wh=1024843",
     "energy_wh=430",
-    "power_w=5160",
   ]);
-  assert.equal(small.dropped, unguarded.dropped + 3);
+  assert.equal(small.dropped, unguarded.dropped + 2);
+  const ac = toReadings(testdata("day_new_york_power_ac.json"), { capacityW: 3000 });
+  assert.deepEqual(ac.spikes.map((s) => `${s.metric}=${s.value}`), ["power_w=5160"]);
+  assert.equal(
+    toReadings(testdata("day_new_york_power_ac.json"), { capacityW: 5000 }).spikes.length,
+    0,
+  );
 });
 
 Deno.test("the spike limit scales with the resolution and includes the tolerance", () => {
@@ -121,22 +156,17 @@ Deno.test("the spike limit scales with the resolution and includes the tolerance
 });
 
 Deno.test("toReadings keeps and counts only interval ends inside the window", () => {
-  const body = testdata("day_new_york_power.json");
+  const body = testdata("day_new_york_energy.json");
   const window = { from: new Date("2026-06-10T09:45:00Z"), to: new Date("2026-06-10T10:05:00Z") };
   const { readings, dropped, spikes } = toReadings(body, { capacityW: 5000, window });
-  // 09:50 (dropped), 09:55 (power only, pvGeneration dropped), 10:00 (both), 10:05 (energy).
-  assert.deepEqual(readings.map((r) => `${r.ts.slice(11, 16)} ${r.metric}`), [
-    "09:55 power_w",
-    "10:00 energy_wh",
-    "10:00 power_w",
-    "10:05 energy_wh",
-  ]);
+  // 09:50 and 09:55 have no pvGeneration (dropped); 10:00 and 10:05 have one.
+  assert.deepEqual(readings.map((r) => r.ts.slice(11, 16)), ["10:00", "10:05"]);
   assert.equal(dropped, 2);
   assert.equal(spikes.length, 0);
 });
 
-Deno.test("toReadings drops unreadable and non-existent local times and bad values", () => {
-  const { readings, dropped } = toReadings({
+Deno.test("unreadable times and values are reported apart from genuine gaps", () => {
+  const { readings, dropped, unreadable } = toReadings({
     plant: { timezone: "Europe/Berlin" },
     set: [
       { time: "2026-03-29T01:55:00", pvGeneration: 0 },
@@ -146,13 +176,34 @@ Deno.test("toReadings drops unreadable and non-existent local times and bad valu
       { pvGeneration: 5 },
       { time: "2026-03-29T12:00:00", pvGeneration: -3 },
       { time: "2026-03-29T12:05:00", pvGeneration: "12" },
+      { time: "2026-03-29T12:07:00", pvGeneration: null },
       { time: "2026-03-29T12:10", pvGeneration: 7 },
     ],
   });
-  assert.equal(dropped, 6);
+  // The negative value and the null are gaps; the rest could not be read at all.
+  assert.equal(dropped, 2);
+  assert.deepEqual(unreadable, [
+    // 02:30 does not exist in Berlin that night (spring gap), 30 February never does.
+    { field: "set[].time", count: 4, sample: '"2026-03-29T02:30:00"' },
+    { field: "set[].pvGeneration", count: 1, sample: '"12"' },
+  ]);
   assert.deepEqual(readings.map((r) => [r.ts, r.value]), [
     ["2026-03-29T00:55:00.000Z", 0],
     ["2026-03-29T10:10:00.000Z", 7],
+  ]);
+});
+
+Deno.test("a set whose times are all unreadable yields no reading and says why", () => {
+  const body = testdata("day_new_york_power_ac.json");
+  const broken = {
+    ...body,
+    set: body.set.map((e: { time: string }) => ({ ...e, time: e.time.replace("T", " ") })),
+  };
+  const { readings, dropped, unreadable } = toReadings(broken);
+  assert.equal(readings.length, 0);
+  assert.equal(dropped, 0);
+  assert.deepEqual(unreadable, [
+    { field: "set[].time", count: 10, sample: '"2026-06-10 05:35:00"' },
   ]);
 });
 
@@ -200,5 +251,35 @@ Deno.test({
       toReadings(fixture("02"), { capacityW: 5000 }).spikes.map((s) => s.value),
       [512],
     );
+  },
+});
+
+Deno.test({
+  name: "toReadings maps the real SMA PowerAc day sets in ../shared (skipped when absent)",
+  ignore: !sharedPresent,
+  fn() {
+    const raw = capture("PowerAc-01");
+    const whole = toReadings(raw);
+    assert.equal(whole.readings.length, raw.set.length);
+    assert.equal(whole.dropped, 0);
+    assert.deepEqual(whole.unreadable, []);
+    assert.ok(whole.readings.every((r) => r.metric === "power_w" && r.device === "11260000"));
+    // Each reading is the entry's activePower, at its plant-local time read in New York (EDT).
+    assert.deepEqual(
+      whole.readings.map((r) => r.value),
+      raw.set.map((e: { activePower: number }) => e.activePower),
+    );
+    assert.equal(whole.readings[0].ts, "2025-03-28T10:50:00.000Z");
+    assert.equal(whole.readings.at(-1)!.ts, "2025-03-28T17:20:00.000Z");
+    // Same interval ends as the EnergyAndPowerPv capture of that day.
+    assert.deepEqual(
+      whole.readings.map((r) => r.ts),
+      toReadings(fixture("01")).readings.map((r) => r.ts),
+    );
+    const halves = [
+      ...toReadings(capture("PowerAc-04a")).readings,
+      ...toReadings(capture("PowerAc-04b")).readings,
+    ];
+    assert.deepEqual(halves, whole.readings);
   },
 });
