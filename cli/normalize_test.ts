@@ -170,3 +170,76 @@ Deno.test("normalize goodwe reads both the envelope and bare data, and needs --t
   assert.equal(await main(["goodwe", "monitor_detail"], t.io), 1);
   assert.match(t.err(), /--tz ZONE is required/);
 });
+
+const goodweFixtures = new URL("../../shared/fixtures/vendors/goodwe/", import.meta.url);
+const goodweFixturesPresent = (() => {
+  try {
+    return Deno.statSync(goodweFixtures).isDirectory;
+  } catch {
+    return false;
+  }
+})();
+
+/** The raw value a GoodWe detail reading came from, in the reading's unit. */
+function goodweRawValue(inverter: Record<string, unknown>, metric: string): number {
+  const d = (inverter.d ?? {}) as Record<string, number>;
+  const kwh = (v: unknown) => Math.round((v as number) * 1000 * 1000) / 1000;
+  const fields: Record<string, () => number> = {
+    power_w: () => inverter.out_pac as number,
+    energy_today_wh: () => kwh(inverter.eday),
+    energy_total_wh: () => kwh(inverter.etotal),
+    temperature_c: () => inverter.tempperature as number,
+  };
+  const phase = /^ac_(voltage|current|frequency)_l(\d)_/.exec(metric);
+  if (phase) {
+    return d[`${{ voltage: "vac", current: "iac", frequency: "fac" }[phase[1]]}${phase[2]}`];
+  }
+  const pv = /^pv_(voltage|current)_(\d)_/.exec(metric);
+  if (pv) return d[`${pv[1] === "voltage" ? "vpv" : "ipv"}${pv[2]}`];
+  return fields[metric]();
+}
+
+Deno.test({
+  name:
+    "normalize goodwe monitor_detail reads every real capture in ../shared to its raw values (skipped when absent)",
+  ignore: !goodweFixturesPresent,
+  async fn() {
+    const details = [...Deno.readDirSync(goodweFixtures)]
+      .map((e) => e.name)
+      .filter((name) => /getData|get_data/i.test(name))
+      .sort();
+    assert.ok(details.length >= 2, details.join(", "));
+    for (const name of details) {
+      const text = Deno.readTextFileSync(new URL(name, goodweFixtures));
+      const t = io(text);
+      assert.equal(await main(["goodwe", "monitor_detail", "--tz", "Europe/Amsterdam"], t.io), 0);
+      const readings = JSON.parse(t.out()) as Array<
+        { ts: string; metric: string; value: number; device?: string }
+      >;
+      assert.ok(readings.length > 0, `${name}: no readings`);
+      const raw = JSON.parse(text).data;
+      for (const r of readings) {
+        const inverter = raw.inverter.find((i: { sn: string }) => i.sn === r.device);
+        assert.ok(inverter, `${name}: ${r.metric} has no inverter ${r.device}`);
+        assert.equal(r.value, goodweRawValue(inverter, r.metric), `${name}: ${r.metric}`);
+        assert.ok(!Number.isNaN(Date.parse(r.ts)), r.ts);
+      }
+    }
+  },
+});
+
+Deno.test("normalize goodwe reads testdata with spaced times, dotted dates and odd zones", async () => {
+  const dir = new URL("../supabase/functions/goodwe/testdata/", import.meta.url);
+  let t = io(Deno.readTextFileSync(new URL("pac_by_day_dotted.json", dir)));
+  assert.equal(await main(["goodwe", "pac_by_day", "--tz", "Europe/Amsterdam"], t.io), 0);
+  const curve = JSON.parse(t.out());
+  assert.deepEqual(curve[0], { ts: "2026-04-03T08:00:00.000Z", metric: "power_w", value: 1200 });
+  assert.equal(curve.length, 6);
+  t = io(Deno.readTextFileSync(new URL("monitor_detail_spaced.json", dir)));
+  assert.equal(await main(["goodwe", "monitor_detail", "--tz", "Asia/Kolkata"], t.io), 0);
+  const detail = JSON.parse(t.out());
+  assert.ok(detail.some((r: { ts: string }) => r.ts === "2026-04-03T05:32:36.000Z"));
+  t = io(JSON.stringify({ pacs: [{ date: "yesterday noon", pac: 5 }] }));
+  assert.equal(await main(["goodwe", "pac_by_day", "--tz", "Europe/Amsterdam"], t.io), 1);
+  assert.match(t.err(), /pacs\[\]\.date \(1 unreadable, e\.g\. "yesterday noon"\)/);
+});

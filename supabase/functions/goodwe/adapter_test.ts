@@ -7,6 +7,7 @@ import { goodwe } from "./adapter.ts";
 import { ACCOUNT, cannedFetch, PERTH, setup, UTRECHT } from "./adapter_testing.ts";
 import { BadRecordError, FatalCredentialError, RetriableError } from "../../../shared/errors.ts";
 import type { Reading } from "../../../shared/types.ts";
+import { assertReadable } from "../../../shared/unreadable.ts";
 
 const plant = (i: number) => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
@@ -123,7 +124,7 @@ Deno.test("fetchSiteData asks for each plant-local day and returns UTC readings 
   }, window);
   const log = sim.requests(ACCOUNT);
   assert.deepEqual(log.paths.slice(1), [
-    "/eu/api/v2/PowerStation/GetMonitorDetailByPowerstationId",
+    "/eu/api/v3/PowerStation/GetMonitorDetailByPowerstationId",
     "/eu/api/v2/PowerStationMonitor/GetPowerStationPacByDayForApp",
     "/eu/api/v2/PowerStationMonitor/GetPowerStationPacByDayForApp",
   ]);
@@ -286,4 +287,73 @@ Deno.test("a call before any login is retriable and names no secret", async () =
     goodwe.fetchSitesList(ctx),
     (e: unknown) => e instanceof RetriableError && /has not logged in yet$/.test(e.message),
   );
+});
+
+const SESSION = {
+  token: "{}",
+  api: "https://eu.semsportal.com/api/",
+  issuedAt: "2026-01-01T00:00:00Z",
+};
+const detailBody = () =>
+  JSON.parse(
+    Deno.readTextFileSync(new URL("./testdata/monitor_detail.json", import.meta.url)),
+  );
+
+function cannedSite(bodies: unknown[]) {
+  const canned = cannedFetch(bodies);
+  const t = setup({ fetch: canned.fetch });
+  t.setSecret({ account: ACCOUNT, password: "x", session: SESSION });
+  return { ...t, canned };
+}
+
+const MARCH = { from: new Date("2026-03-05T10:00:00Z"), to: new Date("2026-03-05T12:00:00Z") };
+const SITE = { vendorSiteId: UTRECHT.id, timezone: "Europe/Amsterdam" };
+
+Deno.test("fetchSiteData fails a window whose pac dates are all unreadable, naming field and sample", async () => {
+  const pacs = {
+    code: 0,
+    data: { pacs: [{ date: "5th of March 11:00", pac: 1800 }, { date: "?", pac: 1 }] },
+  };
+  const { ctx } = cannedSite([detailBody(), pacs]);
+  await assert.rejects(
+    goodwe.fetchSiteData(ctx, SITE, MARCH),
+    (e: unknown) =>
+      e instanceof BadRecordError &&
+      e.message ===
+        `Cannot read any value of GoodWe pac curve of plant ${UTRECHT.id} on 2026-03-05: pacs[].date (2 unreadable, e.g. "5th of March 11:00")`,
+  );
+});
+
+Deno.test("fetchSiteData reports unreadable detail times so the core fails an otherwise empty window", async () => {
+  const detail = detailBody();
+  detail.data.info.time = "5 March";
+  for (const inverter of detail.data.inverter) {
+    inverter.last_refresh_time = "03/05/2026 12h05";
+    delete inverter.d.last_refresh_time;
+  }
+  const { ctx } = cannedSite([detail, { code: 0, data: { pacs: [] } }]);
+  const data = await goodwe.fetchSiteData(ctx, SITE, MARCH);
+  assert.deepEqual(data.readings, []);
+  assert.deepEqual(data.unreadable?.map((f) => [f.field, f.sample]), [
+    ["info.time", '"5 March"'],
+    ["inverter[].last_refresh_time", '"03/05/2026 12h05"'],
+  ]);
+  assert.throws(
+    () => assertReadable("GoodWe plant", data),
+    (e: unknown) =>
+      e instanceof BadRecordError &&
+      /info\.time \(1 unreadable, e\.g\. "5 March"\)/.test(e.message),
+  );
+});
+
+Deno.test("an offline plant's empty pac curve is an empty success, not a bad record", async () => {
+  const detail = detailBody();
+  // Offline since the day before, as in 20260110_singleInverter_getData.json.
+  for (const inverter of detail.data.inverter) inverter.last_refresh_time = "03/04/2026 17:10:00";
+  detail.data.powerflow = null;
+  const { ctx } = cannedSite([detail, { code: 0, data: { pacs: [] } }]);
+  const data = await goodwe.fetchSiteData(ctx, SITE, MARCH);
+  assert.deepEqual(data.readings, []);
+  assert.equal(data.unreadable, undefined);
+  assertReadable("GoodWe plant", data);
 });

@@ -87,9 +87,9 @@ Deno.test("through the core, an expired session is renewed once and the call rep
   // The login above, the detail answered 100002, the new login, then the repeated calls.
   assert.equal(log.logins, 2);
   assert.deepEqual(log.paths.slice(1, 4), [
-    "/eu/api/v2/PowerStation/GetMonitorDetailByPowerstationId",
+    "/eu/api/v3/PowerStation/GetMonitorDetailByPowerstationId",
     "/web/sems/sems-user/api/v1/auth/cross-login",
-    "/eu/api/v2/PowerStation/GetMonitorDetailByPowerstationId",
+    "/eu/api/v3/PowerStation/GetMonitorDetailByPowerstationId",
   ]);
 });
 

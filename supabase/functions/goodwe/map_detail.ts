@@ -8,16 +8,19 @@
  * `energeStatisticsCharts` when the plant has a meter. GoodWe's spellings (`tempperature`,
  * `bettery`, `betteryStatus`, `energeStatisticsCharts`) are its API, read literally.
  *
- * Each inverter's values are stamped with its `last_refresh_time`, when it last reported; plant
- * values with the latest of those. `info.time` is only the fallback: it is the server clock at the
- * request, after the end of any window being fetched, so stamping with it would put every snapshot
- * outside the window. Both fixtures print these times MM/dd/yyyy whatever `date_format` says.
+ * Each inverter's values are stamped with when it last reported: its `last_refresh_time` (month
+ * first in every capture, whatever `date_format` says), else `invert_full.last_time` (epoch ms),
+ * else `d.last_refresh_time` (in the account's `date_format`); plant values with the latest of
+ * those. `info.time` is only the fallback: it is the server clock at the request, after the end of
+ * any window being fetched, so stamping with it would put every snapshot outside the window. A
+ * time or value that is present but unreadable is listed in `unreadable` by its field path.
  */
 import { zonedToUtc } from "../../../shared/time.ts";
 import type { Reading } from "../../../shared/types.ts";
+import { UnreadableValues } from "../../../shared/unreadable.ts";
 import { parseSemsDate } from "./dates.ts";
 import type { MapOptions, Mapped } from "./map.ts";
-import { type BaseUnit, quantity, roundValue } from "./units.ts";
+import { type BaseUnit, isEmptyValue, quantity, roundValue } from "./units.ts";
 
 interface Field {
   key: string;
@@ -69,58 +72,114 @@ const STATISTICS: Field[] = [
 type Json = Record<string, unknown>;
 
 export function detailReadings(data: Json, options: MapOptions): Mapped {
-  const out: Mapped = { readings: [], dropped: 0, sentinels: 0 };
-  const instant = (local: string | null) =>
-    local === null ? null : zonedToUtc(local, options.timeZone).getTime();
-  const infoTime = instant(parseSemsDate(object(data.info).time));
+  const out: Mapped = { readings: [], dropped: 0, sentinels: 0, unreadable: [] };
+  const unreadable = new UnreadableValues();
+  const info = object(data.info);
+  const dateFormat = typeof info.date_format === "string" ? info.date_format : undefined;
+  /** The UTC ms of a plant-local text, noting it as unreadable when it is there but unparseable. */
+  const instant = (field: string, text: unknown, canonical: boolean) => {
+    if (isEmptyValue(text)) return null;
+    const local = parseSemsDate(text, { canonical, dateFormat });
+    if (local === null) {
+      unreadable.note(field, text);
+      return null;
+    }
+    return zonedToUtc(local, options.timeZone).getTime();
+  };
+  const infoTime = instant("info.time", info.time, true);
   const inverters = Array.isArray(data.inverter) ? data.inverter.map(object) : [];
   let latest: number | null = null;
   for (const inverter of inverters) {
-    const at = instant(parseSemsDate(inverter.last_refresh_time)) ?? infoTime;
+    const at = instant("inverter[].last_refresh_time", inverter.last_refresh_time, true) ??
+      epochMs(object(inverter.invert_full).last_time) ??
+      instant("inverter[].d.last_refresh_time", object(inverter.d).last_refresh_time, false) ??
+      infoTime;
     if (at !== null && (latest === null || at > latest)) latest = at;
     const device = typeof inverter.sn === "string" && inverter.sn !== "" ? inverter.sn : undefined;
-    // Without a serial number two inverters' values would land on one series: not stored.
-    const stamp = device === undefined ? null : at;
-    emit(out, stamp, device, inverter, INVERTER);
-    emit(out, stamp, device, object(inverter.d), INVERTER_D);
+    const emitAt = (source: Json, fields: Field[], prefix: string) =>
+      emit(out, unreadable, { at, device, prefix }, source, fields);
+    emitAt(inverter, INVERTER, "inverter[].");
+    emitAt(object(inverter.d), INVERTER_D, "inverter[].d.");
   }
-  const plantAt = latest ?? infoTime;
+  const plant = { at: latest ?? infoTime, device: undefined };
   const flow = object(data.powerflow);
-  emit(out, plantAt, undefined, { ...flow, bettery: signedBattery(flow) }, POWERFLOW);
+  emit(out, unreadable, { ...plant, prefix: "powerflow." }, {
+    ...flow,
+    bettery: signedBattery(flow),
+  }, POWERFLOW);
   if (data.hasEnergeStatisticsCharts === true) {
-    emit(out, plantAt, undefined, object(data.energeStatisticsCharts), STATISTICS);
+    emit(
+      out,
+      unreadable,
+      { ...plant, prefix: "energeStatisticsCharts." },
+      object(data.energeStatisticsCharts),
+      STATISTICS,
+    );
   }
   out.readings.sort((a, b) => a.ts.localeCompare(b.ts) || a.metric.localeCompare(b.metric));
+  out.unreadable = unreadable.list();
   return out;
+}
+
+interface Stamp {
+  /** UTC ms; null when no time of the values could be read (noted as unreadable already). */
+  at: number | null;
+  device: string | undefined;
+  /** The field path prefix unreadable values are named by, e.g. `inverter[].d.`. */
+  prefix: string;
 }
 
 function emit(
   out: Mapped,
-  at: number | null,
-  device: string | undefined,
+  unreadable: UnreadableValues,
+  stamp: Stamp,
   source: Json,
   fields: Field[],
 ) {
   for (const field of fields) {
     if (!(field.key in source) || source[field.key] === undefined) continue;
-    const value = quantity(source[field.key], field.base, field.bareScale);
-    if (value !== null && field.sentinel?.(value)) {
+    const raw = source[field.key];
+    if (isEmptyValue(raw)) {
+      out.dropped++;
+      continue;
+    }
+    const value = quantity(raw, field.base, field.bareScale);
+    if (value === null) {
+      unreadable.note(`${stamp.prefix}${field.key}`, raw);
+      continue;
+    }
+    if (field.sentinel?.(value)) {
       out.sentinels++;
       out.dropped++;
       continue;
     }
-    if (at === null || value === null || (field.zeroIsEmpty && value === 0)) {
+    // Without a serial number two inverters' values would land on one series: not stored.
+    const anonymous = stamp.prefix.startsWith("inverter") && stamp.device === undefined;
+    if (anonymous || (field.zeroIsEmpty && value === 0)) {
       out.dropped++;
       continue;
     }
+    if (stamp.at === null) continue;
     const reading: Reading = {
-      ts: new Date(at).toISOString(),
+      ts: new Date(stamp.at).toISOString(),
       metric: field.metric,
       value: roundValue(value),
     };
-    if (device !== undefined) reading.device = device;
+    if (stamp.device !== undefined) reading.device = stamp.device;
     out.readings.push(reading);
   }
+}
+
+/**
+ * `invert_full.last_time`: epoch ms of the inverter's last report, the same instant as its
+ * `last_refresh_time` in both captures that have it (20260110: 1768056758134 = 14:52:38Z =
+ * 15:52:38 CET), whole seconds kept as the texts have them.
+ */
+function epochMs(value: unknown): number | null {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 1e12 || value > 1e14) {
+    return null;
+  }
+  return Math.floor(value / 1000) * 1000;
 }
 
 /**

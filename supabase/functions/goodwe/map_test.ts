@@ -66,25 +66,43 @@ Deno.test("toReadings reads dd/MM/yyyy pacs when told, and drops a null pac", ()
   assert.equal(wrong.readings[0].ts, "2026-05-03T09:00:00.000Z");
 });
 
-Deno.test("toReadings drops unreadable pac dates and values instead of zeroing them", () => {
-  const { readings, dropped } = toReadings(
+Deno.test("toReadings lists unreadable pac dates and values apart from gaps, never zeroing them", () => {
+  const { readings, dropped, unreadable } = toReadings(
     {
       pacs: [
         { date: "06/01/2026 12:00:00", pac: 100 },
-        { date: "13/01/2026 12:05:00", pac: 100 },
+        { date: "31/31/2026 12:05:00", pac: 100 },
         { date: "06/01/2026 12:10:00", pac: "n/a" },
-        { date: "06/01/2026 12:15:00", pac: "1.2(kW)" },
+        { date: "06/01/2026 12: 15: 00", pac: "1.2(kW)" },
+        { date: "06/01/2026 12:20:00", pac: null },
         null,
       ],
     },
     "pac_by_day",
     AMS,
   );
-  assert.equal(dropped, 3);
+  assert.equal(dropped, 2);
+  assert.deepEqual(unreadable, [
+    { field: "pacs[].date", count: 1, sample: '"31/31/2026 12:05:00"' },
+    { field: "pacs[].pac", count: 1, sample: '"n/a"' },
+  ]);
   assert.deepEqual(readings.map((r) => [r.ts, r.value]), [
     ["2026-06-01T10:00:00.000Z", 100],
     ["2026-06-01T10:15:00.000Z", 1200],
   ]);
+});
+
+Deno.test("toReadings reads a pac curve of dotted, spaced times on the day it was asked for", () => {
+  const body = testdata("pac_by_day_dotted.json");
+  const asked = toReadings(body, "pac_by_day", { ...AMS, day: "2026-04-03" });
+  assert.equal(asked.unreadable.length, 0);
+  assert.equal(asked.readings.length, 6);
+  // 03.04.2026 10: 00: 00 on 3 April, CEST: 08:00Z.
+  assert.equal(asked.readings[0].ts, "2026-04-03T08:00:00.000Z");
+  // Without the day, `.` is day first as well; a month-first account says so in date_format.
+  assert.deepEqual(toReadings(body, "pac_by_day", AMS).readings, asked.readings);
+  const monthFirst = toReadings(body, "pac_by_day", { ...AMS, dateFormat: "MM.dd.yyyy" });
+  assert.equal(monthFirst.readings[0].ts, "2026-03-04T09:00:00.000Z");
 });
 
 Deno.test("toReadings maps the monitor detail's inverters, powerflow and statistics", () => {
@@ -143,12 +161,51 @@ Deno.test("toReadings reads plant statistics only when the plant has a meter", (
   assert.equal(readings.filter((r) => r.device === undefined).length, 0);
 });
 
-Deno.test("toReadings stamps a detail without refresh times at info.time, read MM/dd/yyyy", () => {
+Deno.test("toReadings stamps a detail by d.last_refresh_time in date_format, then info.time", () => {
   const body = testdata("monitor_detail.json");
   for (const inverter of body.data.inverter) delete inverter.last_refresh_time;
-  const { readings } = toReadings(body, "monitor_detail", AMS);
+  const roof = "GW05000SN0000001";
+  // d.last_refresh_time 05/03/2026 12:05:00 follows date_format dd/MM/yyyy: 5 March.
+  const byD = toReadings(body, "monitor_detail", AMS).readings;
+  assert.ok(byD.filter((r) => r.device === roof).every((r) => r.ts === "2026-03-05T11:05:00.000Z"));
+  for (const inverter of body.data.inverter) delete inverter.d?.last_refresh_time;
+  const { readings, unreadable } = toReadings(body, "monitor_detail", AMS);
   // info.date_format says dd/MM/yyyy, but info.time 03/05/2026 is 5 March as in the captures.
   assert.ok(readings.every((r) => r.ts === "2026-03-05T11:07:41.000Z"));
+  assert.deepEqual(unreadable, []);
+});
+
+Deno.test("toReadings names unreadable detail times and values, and reads the rest", () => {
+  const body = testdata("monitor_detail.json");
+  body.data.info.time = "yesterday";
+  for (const inverter of body.data.inverter) {
+    inverter.last_refresh_time = "12/25/2026 25:00:00";
+    delete inverter.d?.last_refresh_time;
+  }
+  body.data.powerflow.load = "a lot(W)";
+  const { readings, unreadable } = toReadings(body, "monitor_detail", AMS);
+  assert.deepEqual(readings, []);
+  assert.deepEqual(unreadable.map((f) => [f.field, f.count, f.sample]), [
+    ["info.time", 1, '"yesterday"'],
+    ["inverter[].last_refresh_time", 2, '"12/25/2026 25:00:00"'],
+    ["powerflow.load", 1, '"a lot(W)"'],
+  ]);
+});
+
+Deno.test("toReadings reads a SEMS+ detail with spaced times, dotted dates and a half-hour zone", () => {
+  const body = testdata("monitor_detail_spaced.json");
+  const zone = { timeZone: "Asia/Kolkata" };
+  const { readings, unreadable } = toReadings(body, "monitor_detail", zone);
+  assert.deepEqual(unreadable, []);
+  // last_refresh_time "04/03/2026 11: 02: 36" is month first: 3 April, 11:02:36 IST = 05:32:36Z.
+  const sn = "GW06000SN00000IN";
+  assert.ok(find(readings, "power_w", sn).every((r) => r.ts === "2026-04-03T05:32:36.000Z"));
+  assert.equal(find(readings, "power_w", sn)[0].value, 2710);
+  // The second inverter has only its d.last_refresh_time "03.04.2026 11: 01: 10" (dd.MM.yyyy).
+  const second = "GW06000SN00000IO";
+  assert.ok(find(readings, "power_w", second).every((r) => r.ts === "2026-04-03T05:31:10.000Z"));
+  // powerflow.pv "" is an offline plant's gap, not an unreadable value.
+  assert.equal(find(readings, "pv_power_w").length, 0);
 });
 
 Deno.test("toReadings answers no readings for an empty detail and rejects error envelopes", () => {
@@ -156,6 +213,7 @@ Deno.test("toReadings answers no readings for an empty detail and rejects error 
     readings: [],
     dropped: 0,
     sentinels: 0,
+    unreadable: [],
   });
   assert.throws(
     () =>

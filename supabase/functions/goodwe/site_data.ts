@@ -2,18 +2,22 @@
  * One plant and one window: the monitor detail once (a snapshot of the inverters, and the plant's
  * zone and date format when the site has none), then the pac curve of each plant-local day the
  * window touches, since `GetPowerStationPacByDayForApp` answers one whole local day per call.
+ * Values nobody can read are reported in `unreadable` (the core fails a window that has only
+ * those); a pac curve whose every sample is unreadable fails the window here.
  */
 import { BadRecordError } from "../../../shared/errors.ts";
 import type { AdapterContext, Reading, SiteData, Window } from "../../../shared/types.ts";
 import { callSems } from "./client.ts";
-import { dateFormatFor, DEFAULT_DATE_FORMAT } from "./dates.ts";
 import { localDays } from "./instants.ts";
 import { toReadings } from "./map.ts";
 import type { GoodWeSecret } from "./secret.ts";
 import { plantTimeZone } from "./zone.ts";
 import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
+import { assertReadable, UnreadableValues } from "../../../shared/unreadable.ts";
 
-export const DETAIL_PATH = "v2/PowerStation/GetMonitorDetailByPowerstationId";
+// v3, the path of the captured answers (fixtures/vendors/goodwe README) and of the SEMS Home
+// Assistant integration's current client (sems_api.py `_PowerStationURLPart`).
+export const DETAIL_PATH = "v3/PowerStation/GetMonitorDetailByPowerstationId";
 export const PAC_PATH = "v2/PowerStationMonitor/GetPowerStationPacByDayForApp";
 
 interface DetailData {
@@ -45,9 +49,8 @@ export async function fetchPlantData(
       timeZone,
     });
   }
-  const accountFormat = typeof info?.date_format === "string"
-    ? info.date_format
-    : DEFAULT_DATE_FORMAT;
+  const dateFormat = typeof info?.date_format === "string" ? info.date_format : undefined;
+  const unreadable = new UnreadableValues();
   const inside = (r: Reading) => inWindow(r.ts, window);
   const data: SiteData = {
     ...emptySiteData(),
@@ -61,11 +64,11 @@ export async function fetchPlantData(
       label: `GoodWe pac curve of plant ${id} on ${day}`,
     });
     data.responses.push(pac.recorded);
-    const first = (pac.data as { pacs?: Array<{ date?: unknown }> } | null)?.pacs?.[0]?.date;
-    const mapped = toReadings(pac.recorded.body, "pac_by_day", {
-      timeZone,
-      dateFormat: dateFormatFor(first, day, accountFormat),
-    });
+    const mapped = toReadings(pac.recorded.body, "pac_by_day", { timeZone, dateFormat, day });
+    // A curve with samples of which not one could be read fails the window even when the
+    // snapshot below has readings: storing only the snapshot would hide a lost day of power.
+    assertReadable(`GoodWe pac curve of plant ${id} on ${day}`, { ...emptySiteData(), ...mapped });
+    unreadable.merge(mapped.unreadable);
     const kept = mapped.readings.filter(inside);
     data.readings.push(...kept);
     data.dropped += mapped.dropped;
@@ -75,5 +78,7 @@ export async function fetchPlantData(
   const snapshot = toReadings(detail.recorded.body, "monitor_detail", { timeZone });
   data.readings.push(...snapshot.readings.filter(inside));
   data.dropped += snapshot.dropped;
+  unreadable.merge(snapshot.unreadable);
+  if (unreadable.count > 0) data.unreadable = unreadable.list();
   return data;
 }

@@ -34,6 +34,16 @@ function scaleOf(unit: string, base: BaseUnit): number | undefined {
   return PREFIXES[u.slice(0, u.length - b.length)];
 }
 
+/**
+ * A value GoodWe sends for "no reading": null, absent, an empty string (`powerflow.pv: ""` of an
+ * offline plant in the captures) or `--` (the app's placeholder). Anything else that `quantity`
+ * cannot read is unreadable, not a gap.
+ */
+export function isEmptyValue(value: unknown): boolean {
+  return value === null || value === undefined ||
+    (typeof value === "string" && (value.trim() === "" || value.trim() === "--"));
+}
+
 /** Readings keep milli-units at most: float noise from kW -> W is not data. */
 export function roundValue(value: number): number {
   return Math.round(value * 1000) / 1000;

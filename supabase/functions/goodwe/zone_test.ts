@@ -18,8 +18,19 @@ Deno.test("plantTimeZone turns time_span into the fixed Etc/GMT zone of that off
   assert.equal(plantTimeZone(undefined, { time_span: 0 }), "Etc/GMT");
 });
 
-Deno.test("plantTimeZone gives up on half-hour offsets and missing data", () => {
-  assert.equal(plantTimeZone(undefined, { time_span: -5.5 }), undefined);
+Deno.test("plantTimeZone reads fractional time_span as a fixed offset zone", () => {
+  // India (UTC+05:30), central Australia (UTC+09:30), Newfoundland (UTC-03:30), Nepal.
+  assert.equal(plantTimeZone(undefined, { time_span: -5.5 }), "+05:30");
+  assert.equal(plantTimeZone(undefined, { time_span: -9.5 }), "+09:30");
+  assert.equal(plantTimeZone(undefined, { time_span: 3.5 }), "-03:30");
+  assert.equal(plantTimeZone(undefined, { time_span: -5.75 }), "+05:45");
+  assert.equal(plantTimeZone(undefined, { time_span: -10.0 }), "Etc/GMT-10");
+});
+
+Deno.test("plantTimeZone gives up on impossible offsets and missing data", () => {
+  assert.equal(plantTimeZone(undefined, { time_span: -5.3 }), undefined);
+  assert.equal(plantTimeZone(undefined, { time_span: -15 }), undefined);
+  assert.equal(plantTimeZone(undefined, { time_span: Number.NaN }), undefined);
   assert.equal(plantTimeZone(undefined, { time_span: "-1" }), undefined);
   assert.equal(plantTimeZone(undefined, { time_zone: "CET" }), undefined);
   assert.equal(plantTimeZone(undefined, undefined), undefined);
