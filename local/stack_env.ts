@@ -51,6 +51,12 @@ export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
   S3_ENDPOINT: `http://${host}:${stackPorts.s3}`,
   METER_DATA_BUCKET: "frontiermind-meter-data",
   SOLAREDGE_BASE_URL: `http://${host}:${stackPorts.solaredge}/v2`,
+  // The Site Access (OAuth) app the simulator knows; one simulator plays connect.solaredge.com
+  // and the token endpoint (local/vendor_simulators.ts registers the app).
+  SOLAREDGE_AUTHORIZE_URL: `http://${host}:${stackPorts.solaredge}/authorize`,
+  SOLAREDGE_TOKEN_URL: `http://${host}:${stackPorts.solaredge}/v2/oauth2/token`,
+  SOLAREDGE_CLIENT_ID: "local-solaredge-client-id",
+  SOLAREDGE_CLIENT_SECRET: "local-solaredge-client-secret",
   // The Enphase developer app the simulator knows (local/vendor_simulators.ts registers it).
   ENPHASE_BASE_URL: `http://${host}:${stackPorts.enphase}/api/v4`,
   ENPHASE_AUTH_URL: `http://${host}:${stackPorts.enphase}`,
@@ -77,6 +83,7 @@ export const secretEnvNames: readonly string[] = Object.freeze([
   "SUPABASE_SERVICE_ROLE_KEY",
   "ENCRYPTION_KEY",
   "AWS_SECRET_ACCESS_KEY",
+  "SOLAREDGE_CLIENT_SECRET",
   "ENPHASE_CLIENT_SECRET",
   "SMA_CLIENT_SECRET",
 ]);

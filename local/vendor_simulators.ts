@@ -1,7 +1,7 @@
 /**
  * Starts every vendor simulator of the local stack on its port and registers the vendor-side
  * configuration that a real vendor would hold for this deployment: the Enphase developer app and
- * the SMA API client whose ids and secrets are in stackEnv. Customers' accounts are added by the demo and the
+ * the SolarEdge Site Access app, the SMA API client whose ids and secrets are in stackEnv. Customers' accounts are added by the demo and the
  * tests through each simulator's `/_sim` API.
  */
 import { serveEnphaseSimulator } from "./simulators/enphase.ts";
@@ -19,6 +19,10 @@ export interface RunningSimulator {
 export function startVendorSimulators(): RunningSimulator[] {
   const hostname = "127.0.0.1";
   const solaredge = serveSolarEdgeSimulator({ port: stackPorts.solaredge, hostname });
+  solaredge.sim.oauth.addClient({
+    clientId: stackEnv.SOLAREDGE_CLIENT_ID,
+    clientSecret: stackEnv.SOLAREDGE_CLIENT_SECRET,
+  });
   const enphase = serveEnphaseSimulator({ port: stackPorts.enphase, hostname });
   enphase.sim.addApp({
     clientId: stackEnv.ENPHASE_CLIENT_ID,

@@ -28,9 +28,18 @@ export function mountConnectRoutes<S>(
   const redirectUri = vendor[`${source.toUpperCase()}_REDIRECT_URI`] ??
     `${config.supabaseUrl.replace(/\/$/, "")}/functions/v1/${source}/oauth/callback`;
   const stateSecret = config.oauthStateSecret ?? config.encryptionKeys.split(",")[0].trim();
+  const configured = (what: string) => {
+    const missing = (connect.requiredConfig ?? []).filter((name) => !vendor[name]);
+    if (missing.length === 0) return;
+    throw new RequestError(
+      501,
+      `Cannot ${what}: this deployment has no ${source} OAuth app; set ${missing.join(" and ")}`,
+    );
+  };
 
   app.get("/oauth/start", async (c) => {
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "start an authorisation");
+    configured("start the authorisation");
     const { organizationId, credentialId, label } = c.req.query();
     let orgId = organizationId;
     if (credentialId !== undefined) {
@@ -55,15 +64,23 @@ export function mountConnectRoutes<S>(
   });
 
   app.get("/oauth/callback", async (c) => {
-    const { code, state: token, error } = c.req.query();
+    configured("complete the authorisation");
+    const query = c.req.query();
+    const { code, state: token, error } = query;
     if (error) {
       throw new RequestError(
         400,
         `Cannot complete the authorisation: the vendor answered ${error}`,
       );
     }
-    if (!code || !token) {
-      throw new RequestError(400, "Cannot complete the authorisation: code and state are required");
+    if (!code) throw new RequestError(400, "Cannot complete the authorisation: code is required");
+    if (!token) {
+      // The state names the organisation, so without it nothing can be stored for anyone.
+      throw new RequestError(
+        400,
+        "Cannot complete the authorisation: state is missing; the vendor did not send back the " +
+          "state it was given",
+      );
     }
     const state = await verifyState(token, stateSecret, { vendor: source, now: now() });
     const rt = runtime();
@@ -72,6 +89,7 @@ export function mountConnectRoutes<S>(
       vendor,
       code,
       redirectUri,
+      query,
     );
     const { sensitive } = adapter.parseSecret(document);
     for (const s of sensitive) rt.logger.redactor.add(s);

@@ -62,7 +62,7 @@ export async function openCredential<S>(
       ...options,
     });
   let tokens: TokenManager<S> | undefined;
-  if (adapter.tokens) {
+  if (adapter.tokens && (adapter.tokens.applies?.(secret) ?? true)) {
     if (!o.store) throw new Error("Cannot open a token credential without a store");
     tokens = new TokenManager(secret, {
       adapter,

@@ -42,9 +42,12 @@ export class BadRecordError extends Error {
   }
 }
 
-/** A caller of the function's HTTP API sent something wrong; `status` is what it receives. */
+/**
+ * A caller of the function's HTTP API sent something wrong, or asked for what this deployment does
+ * not offer (501); `status` is what it receives.
+ */
 export class RequestError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 405 | 415;
+  readonly status: 400 | 401 | 403 | 404 | 405 | 415 | 501;
   constructor(status: RequestError["status"], message: string) {
     super(message);
     this.name = "RequestError";

@@ -100,17 +100,29 @@ export interface TokenSpec<S> {
   isExpired?(result: HttpResult): boolean;
   /** Renew this long before expiry; default 5 minutes (SMA tokens live 300 s: use less). */
   marginSeconds?: number;
+  /**
+   * Vendors whose credentials come in two kinds (SolarEdge: an API key or a homeowner's OAuth
+   * grant): false for a document that holds no token, which is then used as it is.
+   */
+  applies?(secret: S): boolean;
 }
 
 /** The authorization-code connect flow of an OAuth vendor. */
 export interface ConnectSpec<S> {
   authorizeUrl(vendor: VendorConfig, redirectUri: string, state: string): string;
+  /** `callback` is the callback's whole query, for vendors that put more in it (SolarEdge's site). */
   exchangeCode(
     call: TokenCall,
     vendor: VendorConfig,
     code: string,
     redirectUri: string,
+    callback?: Readonly<Record<string, string>>,
   ): Promise<S>;
+  /**
+   * Settings only the connect flow needs, for a function that boots without them (SolarEdge
+   * fleets use API keys alone); while one is unset both routes answer 501 naming it.
+   */
+  requiredConfig?: readonly string[];
 }
 
 export interface Adapter<S = unknown> {

@@ -2,8 +2,10 @@
  * A local SolarEdge Monitoring API V2 for the demo, the integration tests and the benchmark.
  * It serves `/v2/sites` and `/v2/sites/{id}/power|energy` (QUARTER_HOUR) with `X-API-Key` (+
  * `X-Account-Key` for fleet accounts) auth, the per-minute limit and its `x-ratelimit-*-minute`
- * headers, problem+json errors, and 410 for the V1 API retired in 2026; `/_sim` is an
- * unauthenticated admin API for accounts, fault switches and the request log.
+ * headers, problem+json errors, and 410 for the V1 API retired in 2026; homeowners' Site Access
+ * (OAuth 2.0: `/authorize`, `/v2/oauth2/token`, bearer tokens for one site) is
+ * solaredge_oauth.ts. `/_sim` is an unauthenticated admin API for accounts, fault switches and the
+ * request log.
  * Facts: ../../shared/vendors.md §1.6 and §1.8, https://developers.solaredge.com/docs/monitoring
  */
 import { adminResponse } from "./solaredge_admin.ts";
@@ -13,8 +15,11 @@ import { createRateLimit } from "./solaredge_rate_limit.ts";
 import { seriesResponse } from "./solaredge_series.ts";
 import { validAccount } from "./solaredge_accounts.ts";
 import { serveSimulator } from "./serve.ts";
+import { authorizeResponse } from "./solaredge_authorize.ts";
+import { createSolarEdgeOAuth, type SolarEdgeOAuth } from "./solaredge_oauth.ts";
 
 export type { FaultKind, SimFault } from "./solaredge_faults.ts";
+export type { SimHomeowner, SimOAuthClient } from "./solaredge_oauth.ts";
 
 export interface SimSite {
   siteId: number;
@@ -59,6 +64,8 @@ export interface SolarEdgeSimulator {
   /** Every request that presented this API key (header or V1 `api_key`), answered or not. */
   requests(apiKey: string): RequestLog;
   resetRequests(): void;
+  /** Site Access: the OAuth app, homeowners, grants and their tokens. */
+  oauth: SolarEdgeOAuth;
 }
 
 const V1_RETIRED = "Monitoring API V1 was retired: use the V2 API under /v2 with a V2 API key " +
@@ -74,6 +81,7 @@ export function createSolarEdgeSimulator(
   const faults = createFaultStore();
   const rate = createRateLimit();
   let log = new Map<string, string[]>();
+  const oauth = createSolarEdgeOAuth(now);
 
   const sim: SolarEdgeSimulator = {
     async handler(req) {
@@ -81,6 +89,10 @@ export function createSolarEdgeSimulator(
       if (url.pathname === "/_sim" || url.pathname.startsWith("/_sim/")) {
         return await adminResponse(sim, req, url);
       }
+      // One server plays connect.solaredge.com and the token endpoint (vendors.md, Site Access).
+      if (url.pathname === "/authorize") return authorizeResponse(url, oauth);
+      if (url.pathname === "/v2/oauth2/token") return await oauth.tokenResponse(req);
+      if (url.pathname === "/v2/oauth2/revoke-token") return await oauth.revokeResponse(req);
       const presented = req.headers.get("x-api-key") ?? url.searchParams.get("api_key");
       if (presented !== null) {
         const seen = log.get(presented) ?? [];
@@ -90,7 +102,12 @@ export function createSolarEdgeSimulator(
       const isV2 = url.pathname === "/v2" || url.pathname.startsWith("/v2/");
       if (!isV2 || url.searchParams.has("api_key")) return problem(410, "Gone", V1_RETIRED);
 
-      const account = accounts.get(req.headers.get("x-api-key") ?? "");
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+      const granted = bearer !== undefined && !req.headers.has("x-api-key")
+        ? oauth.bearerAccount(bearer, url.pathname)
+        : undefined;
+      if (granted instanceof Response) return granted;
+      const account = granted ?? accounts.get(req.headers.get("x-api-key") ?? "");
       if (
         !account ||
         (account.accountKey !== undefined &&
@@ -132,7 +149,9 @@ export function createSolarEdgeSimulator(
     },
     resetRequests() {
       log = new Map();
+      oauth.resetRequests();
     },
+    oauth,
   };
   return sim;
 }
@@ -148,6 +167,8 @@ function route(account: SimAccount, req: Request, url: URL, at: Date): Response 
   if (m) {
     const site = account.sites.find((s) => String(s.siteId) === m[1]);
     if (!site) return problem(403, "Forbidden", `Site ${m[1]} is not accessible with this API key`);
+    // The site's own record, which also checks a Site Access grant (vendors.md, Corrections).
+    if (m[2] === undefined) return Response.json(siteJson(site));
     if (m[2] === "/power" || m[2] === "/energy") {
       return seriesResponse(site, m[2] === "/power" ? "power" : "energy", url.searchParams, at);
     }
@@ -164,7 +185,12 @@ function sitesResponse(account: SimAccount, params: URLSearchParams): Response {
   if (size === undefined || size < 1 || size > 100) {
     return problem(400, "Bad Request", "Invalid parameter size: expected an integer from 1 to 100");
   }
-  const site = account.sites.slice((page - 1) * size, page * size).map((s) => ({
+  const site = account.sites.slice((page - 1) * size, page * size).map(siteJson);
+  return Response.json({ sites: { count: account.sites.length, site } });
+}
+
+function siteJson(s: SimSite) {
+  return {
     siteId: s.siteId,
     name: s.name,
     peakPower: s.peakPowerKw,
@@ -176,8 +202,7 @@ function sitesResponse(account: SimAccount, params: URLSearchParams): Response {
     },
     activationStatus: "ACTIVE",
     note: "",
-  }));
-  return Response.json({ sites: { count: account.sites.length, site } });
+  };
 }
 
 function wholeNumber(text: string): number | undefined {

@@ -5,6 +5,7 @@
  */
 import type { SimAccount, SimFault, SolarEdgeSimulator } from "./solaredge.ts";
 import { adminError, simAdminResponse } from "./sim_admin.ts";
+import { oauthAdminRoutes } from "./solaredge_oauth_admin.ts";
 
 export function adminResponse(
   sim: SolarEdgeSimulator,
@@ -14,6 +15,7 @@ export function adminResponse(
   return simAdminResponse<SimFault>(req, url, {
     sim,
     routes: {
+      ...oauthAdminRoutes(sim.oauth, req, url),
       "POST /_sim/accounts": async () => {
         const account = await req.json() as SimAccount;
         sim.addAccount(account);

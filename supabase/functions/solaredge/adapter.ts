@@ -1,10 +1,12 @@
 /**
  * SolarEdge Monitoring API V2 ("SolarEdge ONE"), https://monitoringapi.solaredge.com/v2.
- * Auth: `X-API-Key` (site owner or installer), plus `X-Account-Key` for fleet accounts; V1 keys
- * and paths stopped working on 3 Nov 2026 (HTTP 410). Limits: a per-minute limit published in
- * `x-ratelimit-*-minute` headers, which the core paces by, and a monthly credit quota (~2000 seen
- * for a site owner) that is not. Sites come from `/sites` in pages of at most 100; production from
- * `/sites/{id}/power` and `/energy` at QUARTER_HOUR. Facts and sources: vendors.md §1.8.
+ * Auth: Fleet Access, `X-API-Key` (installer or fleet owner) plus `X-Account-Key` for fleet
+ * accounts, or Site Access, a homeowner's OAuth 2.0 grant for one site (`Authorization: Bearer`;
+ * secret.ts, tokens.ts, connect.ts); V1 keys and paths stopped working on 3 Nov 2026 (HTTP 410).
+ * Limits: a per-minute limit published in `x-ratelimit-*-minute` headers, which the core paces
+ * by, and a monthly credit quota (~2000 seen for a site owner) that is not. Sites come from
+ * `/sites` in pages of at most 100; production from `/sites/{id}/power` and `/energy` at
+ * QUARTER_HOUR. Facts and sources: vendors.md §1.8.
  * Docs: https://developers.solaredge.com/docs/monitoring
  */
 import { BadRecordError } from "../../../shared/errors.ts";
@@ -13,11 +15,12 @@ import { formatInZone } from "../../../shared/time.ts";
 import type { Adapter, AdapterContext, VendorSite, Window } from "../../../shared/types.ts";
 import { type SolarEdgeSeries, toReadings } from "./map.ts";
 import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
+import { solaredgeConnect } from "./connect.ts";
+import { grantedSite } from "./granted_site.ts";
+import { isOAuth, parseSolarEdgeSecret, type SolarEdgeSecret } from "./secret.ts";
+import { solaredgeTokens } from "./tokens.ts";
 
-export interface SolarEdgeSecret {
-  apiKey: string;
-  accountKey?: string;
-}
+export type { SolarEdgeSecret } from "./secret.ts";
 
 const spec = {
   source: "solaredge",
@@ -46,28 +49,24 @@ type Ctx = AdapterContext<SolarEdgeSecret>;
 export const solaredge: Adapter<SolarEdgeSecret> = {
   spec,
 
-  parseSecret(document) {
-    const d = document as Partial<SolarEdgeSecret> | null;
-    if (!d || typeof d.apiKey !== "string" || d.apiKey.trim() === "") {
-      throw new BadRecordError("Cannot use SolarEdge credential: apiKey is missing");
-    }
-    if (d.accountKey !== undefined && typeof d.accountKey !== "string") {
-      throw new BadRecordError("Cannot use SolarEdge credential: accountKey must be a string");
-    }
-    const secret = { apiKey: d.apiKey.trim(), accountKey: d.accountKey?.trim() || undefined };
-    return { secret, sensitive: [secret.apiKey, secret.accountKey ?? ""] };
-  },
+  parseSecret: parseSolarEdgeSecret,
 
   authHeaders(secret) {
+    if (isOAuth(secret)) return { Authorization: `Bearer ${secret.accessToken}` };
     const headers: Record<string, string> = { "X-API-Key": secret.apiKey };
     if (secret.accountKey) headers["X-Account-Key"] = secret.accountKey;
     return headers;
   },
 
+  // Site Access only; API-key credentials never reach them (`tokens.applies`).
+  tokens: solaredgeTokens,
+  connect: solaredgeConnect,
+
   describeFatal(status) {
     if (status === 401) {
-      return "SolarEdge rejected the API key (HTTP 401): keys of the retired Monitoring API V1 " +
-        "stopped working on 3 Nov 2026; create a Monitoring API V2 key and update the credential";
+      return "SolarEdge rejected the credential (HTTP 401): keys of the retired Monitoring API V1 " +
+        "stopped working on 3 Nov 2026, so create a Monitoring API V2 key and update the " +
+        "credential; a Site Access homeowner whose grant was revoked must connect the site again";
     }
     if (status === 410) {
       return "SolarEdge answered HTTP 410 Gone: the Monitoring API V1 was retired on 3 Nov 2026; " +
@@ -78,6 +77,8 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
   },
 
   async fetchSitesList(ctx) {
+    // `/sites` accepts only an API key: a Site Access grant names its one site instead.
+    if (isOAuth(ctx.secret)) return await grantedSite(ctx, ctx.secret);
     const sites: VendorSite[] = [];
     for (let page = 1;; page++) {
       const url = `${ctx.baseUrl}/sites?page=${page}&size=${spec.pageSize}`;
