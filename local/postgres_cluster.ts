@@ -1,5 +1,7 @@
 /**
- * The project-owned PostgreSQL 15 cluster in `.local/stack/pg`: created on first use, configured
+ * The project-owned PostgreSQL 15 cluster in `.local/stack/pg` (as root: in postgres's home, see
+ * stack_paths.ts, because the server's user may not be able to enter the checkout): created on
+ * first use, configured
  * like Supabase's database where the project depends on it (pg_cron preloaded in database
  * `postgres`, UTC), and listening on 127.0.0.1 only.
  *
@@ -12,7 +14,9 @@ import { stackPorts } from "./stack_env.ts";
 import { stackPaths } from "./stack_paths.ts";
 
 const pgBin = Deno.env.get("PG_BINDIR") ?? "/usr/lib/postgresql/15/bin";
-const logFile = `${stackPaths.logs}/postgres.log`;
+const logFile = stackPaths.pgLog;
+// The server's user runs pg_ctl and initdb from a directory it can enter, not the caller's.
+const asServer = (cmd: string[]) => ({ cmd: asPostgresUser(cmd), cwd: stackPaths.cluster });
 
 /** Re-written before every start, so a change here reaches an existing cluster on its restart. */
 function stackConf(): string {
@@ -38,12 +42,8 @@ function stackConf(): string {
 /** Whether the cluster's postmaster is running (`pg_ctl status`). */
 export async function postgresRunning(): Promise<boolean> {
   if (!existsSync(`${stackPaths.pgData}/PG_VERSION`)) return false;
-  const { code } = await runCommand(
-    asPostgresUser([`${pgBin}/pg_ctl`, "status", "-D", stackPaths.pgData]),
-    {
-      check: false,
-    },
-  );
+  const status = asServer([`${pgBin}/pg_ctl`, "status", "-D", stackPaths.pgData]);
+  const { code } = await runCommand(status.cmd, { cwd: status.cwd, check: false });
   return code === 0;
 }
 
@@ -62,11 +62,17 @@ export async function startPostgres(): Promise<"initialised" | "started" | "runn
   }
   const fresh = !existsSync(`${stackPaths.pgData}/PG_VERSION`);
   await Deno.mkdir(stackPaths.logs, { recursive: true });
+  if (stackPaths.clusterOutside) {
+    await ownedDirectory(stackPaths.cluster, 0o700);
+    // Which checkout this directory belongs to, for whoever finds it in postgres's home.
+    await Deno.writeTextFile(`${stackPaths.cluster}/checkout`, `${stackPaths.root}\n`);
+  }
   await ownedDirectory(stackPaths.run);
   await ownedFile(logFile);
+  if (stackPaths.clusterOutside) await linkLog(`${stackPaths.logs}/postgres.log`, logFile);
   if (fresh) await initCluster();
   await Deno.writeTextFile(`${stackPaths.pgData}/stack.conf`, stackConf());
-  await runCommand(asPostgresUser([
+  await run(asServer([
     `${pgBin}/pg_ctl`,
     "start",
     "-D",
@@ -84,8 +90,8 @@ export async function startPostgres(): Promise<"initialised" | "started" | "runn
 /** Stops the cluster (fast mode: open sessions are rolled back); false when it was not running. */
 export async function stopPostgres(): Promise<boolean> {
   if (!(await postgresRunning())) return false;
-  await runCommand(
-    asPostgresUser([`${pgBin}/pg_ctl`, "stop", "-D", stackPaths.pgData, "-m", "fast", "-w", "-s"]),
+  await run(
+    asServer([`${pgBin}/pg_ctl`, "stop", "-D", stackPaths.pgData, "-m", "fast", "-w", "-s"]),
   );
   return true;
 }
@@ -93,11 +99,12 @@ export async function stopPostgres(): Promise<boolean> {
 async function initCluster(): Promise<void> {
   await ownedDirectory(stackPaths.pgData, 0o700);
   // initdb reads the superuser password from a file; the value is the public local default.
-  const pwfile = await Deno.makeTempFile({ prefix: "stack-pw-" });
+  // Beside the data directory, where the server's user can read it (TMPDIR may be private).
+  const pwfile = `${stackPaths.cluster}/initdb-pwfile`;
   try {
     await Deno.writeTextFile(pwfile, "postgres\n");
     await Deno.chmod(pwfile, 0o644);
-    await runCommand(asPostgresUser([
+    await run(asServer([
       `${pgBin}/initdb`,
       "-D",
       stackPaths.pgData,
@@ -110,7 +117,7 @@ async function initCluster(): Promise<void> {
       "--locale=C.UTF-8",
     ]));
   } finally {
-    await Deno.remove(pwfile);
+    await Deno.remove(pwfile).catch(() => {});
   }
   await Deno.writeTextFile(
     `${stackPaths.pgData}/postgresql.conf`,
@@ -119,6 +126,18 @@ async function initCluster(): Promise<void> {
       append: true,
     },
   );
+}
+
+async function run(command: { cmd: string[]; cwd: string }): Promise<void> {
+  await runCommand(command.cmd, { cwd: command.cwd });
+}
+
+/** `.local/stack/logs/postgres.log` points at the server log outside the checkout. */
+async function linkLog(link: string, target: string): Promise<void> {
+  const current = await Deno.readLink(link).catch(() => undefined);
+  if (current === target) return;
+  await Deno.remove(link).catch(() => {});
+  await Deno.symlink(target, link);
 }
 
 /** As root, hands a directory to the OS user `postgres`, which the server runs as. */

@@ -11,6 +11,7 @@
  */
 import { secretEnvNames, stackEnv } from "./stack_env.ts";
 import { stackDown } from "./stack_down.ts";
+import { stackPaths } from "./stack_paths.ts";
 import { stackStatus } from "./stack_status.ts";
 import { stackUp } from "./stack_up.ts";
 
@@ -35,6 +36,7 @@ async function printStatus(): Promise<boolean> {
     console.log(`  ${name}=${secretEnvNames.includes(name) ? maskSecret(value) : value}`);
   }
   console.log("\nLogs: .local/stack/logs/ (postgres.log, moto.log, services.log)");
+  console.log(`Database cluster: ${stackPaths.pgData}`);
   return up;
 }
 

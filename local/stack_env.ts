@@ -8,16 +8,33 @@
  * secret and carry the right `role`.
  */
 
+/**
+ * Shifts every port by this much (`LOCAL_STACK_PORT_OFFSET=100`: 54421, 54422, …), so a second
+ * stack can run beside the usual one; the private-clone test brings one up that way. Default 0.
+ */
+export const portOffset = readPortOffset(Deno.env.get("LOCAL_STACK_PORT_OFFSET"));
+
 /** Ports of the local stack, the same numbers `supabase start` uses where it has one. */
 export const stackPorts = Object.freeze({
-  api: 54321,
-  db: 54322,
-  s3: 54330,
-  solaredge: 54331,
-  enphase: 54332,
-  sma: 54333,
-  goodwe: 54334,
+  api: 54321 + portOffset,
+  db: 54322 + portOffset,
+  s3: 54330 + portOffset,
+  solaredge: 54331 + portOffset,
+  enphase: 54332 + portOffset,
+  sma: 54333 + portOffset,
+  goodwe: 54334 + portOffset,
 });
+
+export function readPortOffset(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return 0;
+  const offset = Number(value);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) {
+    throw new Error(
+      `Cannot use LOCAL_STACK_PORT_OFFSET=${value}: it must be a whole number from 0 to 10000`,
+    );
+  }
+  return offset;
+}
 
 const host = "127.0.0.1";
 

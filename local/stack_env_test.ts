@@ -29,3 +29,16 @@ Deno.test("stackEnv ENCRYPTION_KEY is a Fernet key: 32 bytes, urlsafe base64 wit
 Deno.test("stackEnv is frozen so no caller can change the shared values", () => {
   assert.ok(Object.isFrozen(stackEnv));
 });
+
+Deno.test("readPortOffset shifts the ports only by a whole number the caller chose", async () => {
+  const { readPortOffset } = await import("./stack_env.ts");
+  assert.equal(readPortOffset(undefined), 0);
+  assert.equal(readPortOffset(""), 0);
+  assert.equal(readPortOffset("100"), 100);
+  for (const bad of ["-1", "1.5", "abc", "20000"]) {
+    assert.throws(
+      () => readPortOffset(bad),
+      new RegExp(`Cannot use LOCAL_STACK_PORT_OFFSET=${bad}: it must be a whole number`),
+    );
+  }
+});
