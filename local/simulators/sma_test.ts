@@ -197,6 +197,36 @@ Deno.test("SMA sim serves PowerAc with activePower, phases and frequency at the 
   assert.deepEqual(Object.keys(pv.set[0]), ["time", "pvGeneration"]);
 });
 
+Deno.test("SMA sim answers 404 for a day set the device does not list", async () => {
+  const { sim, get, ownerTokens } = setupSim();
+  sim.addOwner({
+    ...ALICE,
+    plants: ALICE.plants.map((p) => ({
+      ...p,
+      devices: p.devices.map((d) => ({ ...d, sets: ["EnergyAndPowerPv"] })),
+    })),
+  });
+  const token = (await ownerTokens()).access_token;
+  assert.deepEqual((await (await get("/v1/devices/50011/measurements/sets", token)).json()).sets, [
+    "EnergyAndPowerPv",
+  ]);
+  const ac = await get("/v1/devices/50011/measurements/sets/PowerAc/Day?Date=2026-06-10", token);
+  assert.equal(ac.status, 404);
+  assert.match((await ac.json()).detail, /no measurement set PowerAc/);
+  assert.equal((await get(`${DAY}?Date=2026-06-10`, token)).status, 200);
+  assert.throws(
+    () =>
+      sim.addOwner({
+        ...BOB,
+        plants: [{
+          ...BOB.plants[0],
+          devices: [{ ...BOB.plants[0].devices[0], sets: "PowerAc" as never }],
+        }],
+      }),
+    /sets must be an array/,
+  );
+});
+
 Deno.test("SMA sim logs requests per client and counts token requests", async () => {
   const { sim, get, ownerTokens, token } = setupSim();
   const t = (await ownerTokens()).access_token;

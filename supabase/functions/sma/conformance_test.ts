@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { adapterConformance } from "../../../shared/testing/adapter_conformance.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 import { sma } from "./adapter.ts";
@@ -38,4 +39,35 @@ adapterConformance("SMA", {
       now: new Date(NOW),
     })).ctx;
   },
+});
+
+Deno.test("the core's 5-minute pacer counts the PowerAc calls: a full window waits, no 429", async () => {
+  let simNow = () => new Date(NOW);
+  const { sim, connect } = setupSma({ now: NOW, perFiveMinutes: 5, simClock: () => simNow() });
+  // Tokens outlive the wait here; a 300 s token would add a renewal to the count.
+  sim.setAccessTokenLifetime(3600);
+  const secret = await connect();
+  const { ctx } = await simContext(sma, secret, {
+    handler: sim.handler,
+    baseUrl: BASE,
+    vendorConfig: VENDOR,
+    now: new Date(NOW),
+    plan: { perFiveMinutes: 5 },
+  });
+  // The simulator's window moves with the core's clock, which the pacer's sleeps advance.
+  simNow = ctx.now;
+  sim.resetRequests();
+  const started = ctx.now().getTime();
+  await sma.fetchSitesList(ctx);
+  // One device list and, per inverter, EnergyAndPowerPv and PowerAc: six calls for a window of 5.
+  const data = await sma.fetchSiteData(
+    ctx,
+    { vendorSiteId: OWNER.plants[0].plantId, timezone: "Europe/Berlin" },
+    { from: new Date("2026-06-15T10:00:00Z"), to: new Date("2026-06-15T11:00:00Z") },
+  );
+  const monitoring = sim.requests().paths.filter((p) => p.startsWith("/v1/"));
+  assert.equal(monitoring.length, 6, "no attempt was refused and repeated");
+  assert.equal(monitoring.filter((p) => p.includes("/PowerAc/")).length, 2);
+  assert.ok(ctx.now().getTime() - started >= 300_000, "the sixth call waited for the window");
+  assert.equal(data.readings.filter((r) => r.metric === "power_w").length, 24);
 });

@@ -42,11 +42,17 @@ export const OWNER: SmaSimOwner = {
 };
 
 export function setupSma(
-  options: { now?: string; perFiveMinutes?: number; allowRefreshReuse?: boolean } = {},
+  options: {
+    now?: string;
+    perFiveMinutes?: number;
+    allowRefreshReuse?: boolean;
+    /** The simulator's clock instead of this set-up's, e.g. the core's in a simContext. */
+    simClock?: () => Date;
+  } = {},
 ) {
   let clock = Date.parse(options.now ?? "2026-10-25T14:07:00Z");
   const sim = createSmaSimulator({
-    now: () => new Date(clock),
+    now: options.simClock ?? (() => new Date(clock)),
     allowRefreshReuse: options.allowRefreshReuse,
   });
   sim.addClient({
