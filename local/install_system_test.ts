@@ -8,15 +8,22 @@ const script = new URL("./install_system.sh", import.meta.url).pathname;
 const isRoot = Deno.uid() === 0;
 
 async function run(packages: string, asOtherUser: boolean) {
+  // The other user may not be able to enter the checkout (a clone under /root or `mktemp -d`), so
+  // it gets the script on stdin and starts in /.
   const cmd = asOtherUser
-    ? ["runuser", "-u", "postgres", "--", "env", `SYSTEM_PACKAGES=${packages}`, "bash", script]
+    ? ["runuser", "-u", "postgres", "--", "env", `SYSTEM_PACKAGES=${packages}`, "bash", "-s"]
     : ["env", `SYSTEM_PACKAGES=${packages}`, "bash", script];
-  const out = await new Deno.Command(cmd[0], {
+  const child = new Deno.Command(cmd[0], {
     args: cmd.slice(1),
+    cwd: asOtherUser ? "/" : undefined,
+    stdin: "piped",
     stdout: "piped",
     stderr: "piped",
-  })
-    .output();
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  if (asOtherUser) await writer.write(await Deno.readFile(script));
+  await writer.close();
+  const out = await child.output();
   return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
 }
 
