@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { toReadings as solaredgeReadings } from "../supabase/functions/solaredge/map.ts";
 import { toReadings as enphaseReadings } from "../supabase/functions/enphase/map.ts";
-import { toReadings as smaReadings } from "../supabase/functions/sma/map.ts";
+import { toReadableReadings as smaReadings } from "../supabase/functions/sma/map.ts";
 import { toReadableReadings as goodweReadings } from "../supabase/functions/goodwe/map.ts";
 import { isTimeZone } from "../shared/time.ts";
 import type { Reading } from "../shared/types.ts";

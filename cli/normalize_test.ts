@@ -131,6 +131,23 @@ Deno.test("normalize sma measurements maps PowerAc to power_w and pvGeneration t
   );
 });
 
+Deno.test("normalize sma measurements names unreadable times instead of printing nothing", async () => {
+  const raw = JSON.parse(Deno.readTextFileSync(
+    new URL("../supabase/functions/sma/testdata/day_new_york_power_ac.json", import.meta.url),
+  ));
+  const broken = {
+    ...raw,
+    set: raw.set.map((e: { time: string }) => ({ ...e, time: e.time.replace("T", " ") })),
+  };
+  const t = io(JSON.stringify(broken));
+  assert.equal(await main(["sma", "measurements"], t.io), 1);
+  assert.match(
+    t.err(),
+    /Cannot read any value of SMA PowerAc response: set\[\]\.time \(10 unreadable/,
+  );
+  assert.equal(t.out(), "");
+});
+
 Deno.test({
   name: "normalize sma measurements reads the real PowerAc and EnergyAndPowerPv captures",
   ignore: !smaCapturesPresent,

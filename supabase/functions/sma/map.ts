@@ -22,7 +22,11 @@
 import { BadRecordError } from "../../../shared/errors.ts";
 import { isTimeZone } from "../../../shared/time.ts";
 import type { Reading, Window } from "../../../shared/types.ts";
-import { type UnreadableField, UnreadableValues } from "../../../shared/unreadable.ts";
+import {
+  assertReadable,
+  type UnreadableField,
+  UnreadableValues,
+} from "../../../shared/unreadable.ts";
 import { localTimeReader } from "./local_time_reader.ts";
 import { inWindow } from "../../../shared/site_data.ts";
 
@@ -143,4 +147,20 @@ export function toReadings(body: unknown, options: MapOptions = {}): MappedDay {
   out.readings = [...byTs.values()].sort((x, y) => x.ts.localeCompare(y.ts));
   out.unreadable = unreadable.list();
   return out;
+}
+
+/**
+ * `toReadings` for a day set read on its own (the normalize CLI): a set with values of which not
+ * one could be read is a BadRecordError naming the field and a sample, not an empty result.
+ */
+export function toReadableReadings(body: unknown, options: MapOptions = {}): MappedDay {
+  const mapped = toReadings(body, options);
+  const setType = (body as { setType?: unknown }).setType ?? options.setType ?? "EnergyAndPowerPv";
+  assertReadable(`SMA ${setType} response`, {
+    ...mapped,
+    responses: [],
+    intervalsExpected: 0,
+    intervalsReceived: 0,
+  });
+  return mapped;
 }
