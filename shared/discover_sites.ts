@@ -6,7 +6,7 @@
 import type { Config } from "./config.ts";
 import { type Keys, openCredential } from "./credential_context.ts";
 import type { Logger } from "./logger.ts";
-import type { CredentialRow, SiteRow, Store } from "./store.ts";
+import { type CredentialRow, knownSites, type SiteRow, type Store } from "./store.ts";
 import type { Adapter } from "./types.ts";
 
 export interface DiscoverDeps {
@@ -32,5 +32,6 @@ export async function discoverSites<S>(
     now: deps.now ?? (() => new Date()),
     countCall: () => {},
   });
-  return await deps.store.reconcileSites(row, await adapter.fetchSitesList(ctx));
+  const known = knownSites(await deps.store.activeSites(row.id));
+  return await deps.store.reconcileSites(row, await adapter.fetchSitesList(ctx, known));
 }

@@ -4,12 +4,12 @@
  * one bad credential or site never stops the others.
  */
 import { openCredential } from "./credential_context.ts";
-import { FatalCredentialError, VendorConfigError } from "./errors.ts";
+import { FatalCredentialError, RetriableError, VendorConfigError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { mapLimit } from "./pool.ts";
 import type { RunDeps, RunOptions, RunSummary } from "./run_types.ts";
 import { errorMessage, matchesSite, recordSite, runSite } from "./site_run.ts";
-import type { CredentialRow, SiteRow } from "./store.ts";
+import { type CredentialRow, knownSites, type SiteRow } from "./store.ts";
 import type { AdapterContext } from "./types.ts";
 
 export type { RunDeps, RunOptions, RunSummary, SiteOutcome } from "./run_types.ts";
@@ -76,8 +76,13 @@ async function runCredential<S>(
   } catch (error) {
     return await failCredentialSites(deps, options, credential, summary, fail(error), false);
   }
+  let halt: string | undefined;
   try {
-    sites = await deps.store.reconcileSites(credential, await deps.adapter.fetchSitesList(ctx));
+    const known = knownSites(await deps.store.activeSites(credential.id));
+    sites = await deps.store.reconcileSites(
+      credential,
+      await deps.adapter.fetchSitesList(ctx, known),
+    );
   } catch (error) {
     if (error instanceof FatalCredentialError) {
       return await failCredentialSites(deps, options, credential, summary, fail(error), true);
@@ -87,12 +92,13 @@ async function runCredential<S>(
       summary.credentialErrors.push({ credentialId: credential.id, error: fail(error) });
       return;
     }
-    // Discovery is best effort: the sites already known can still be fetched.
+    // Discovery is best effort: the sites already known can still be fetched, unless the vendor
+    // asked to leave the credential alone (a spent quota): then they are skipped with its reason.
     log.warn("Site discovery failed; using known sites", { error: fail(error) });
+    if (error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000) halt = fail(error);
     sites = await deps.store.activeSites(credential.id);
   }
   sites = sites.filter((s) => matchesSite(s, options));
-  let halt: string | undefined;
   const limit = Math.min(deps.adapter.spec.rateLimits.concurrency, deps.config.siteConcurrency);
   await mapLimit(sites, limit, async (site) => {
     summary.counts.sitesTotal++;

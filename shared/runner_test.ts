@@ -69,7 +69,10 @@ Deno.test("runSync syncs every good site and isolates the revoked credential", a
   assert.equal(summary.counts.sitesSucceeded, 3);
   assert.equal(puts.size, 3);
   assert.deepEqual(store.credentialStatus.get("revoked")?.status, "needs_reauth");
-  assert.match(store.credentialStatus.get("revoked")!.reason!, /V2 key/);
+  assert.equal(
+    store.credentialStatus.get("revoked")!.reason,
+    "SolarEdge rejected the API key (HTTP 401): Invalid API key",
+  );
   assert.equal(store.creds.find((c) => c.id === "good")!.status, "active");
   for (const s of store.sites) {
     assert.equal(s.synced_through?.toISOString(), "2026-06-15T12:00:00.000Z");
@@ -104,9 +107,16 @@ Deno.test("after missed runs the gap is fetched in windows and the watermark mov
   a.synced_through = new Date("2026-06-05T12:00:00Z"); // ten days behind
   puts.clear();
   await runSync(deps, { trigger: "manual", credentialId: "good", siteId: "11" });
-  // 72 h catch-up cap, split into the adapter's 7-day range: one window from 10:00 on the 5th.
+  // 72 h catch-up cap from 10:00 on the 5th, split into the adapter's 12-hour calls: six windows.
   assert.equal(a.synced_through?.toISOString(), "2026-06-08T10:00:00.000Z");
-  assert.deepEqual([...puts.keys()], ["raw/solaredge/org-good/2026-06-08/site_11_100000.json"]);
+  assert.deepEqual([...puts.keys()], [
+    "raw/solaredge/org-good/2026-06-05/site_11_220000.json",
+    "raw/solaredge/org-good/2026-06-06/site_11_100000.json",
+    "raw/solaredge/org-good/2026-06-06/site_11_220000.json",
+    "raw/solaredge/org-good/2026-06-07/site_11_100000.json",
+    "raw/solaredge/org-good/2026-06-07/site_11_220000.json",
+    "raw/solaredge/org-good/2026-06-08/site_11_100000.json",
+  ]);
 });
 
 Deno.test("secrets never reach S3 bodies, logs or results", async () => {

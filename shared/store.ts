@@ -3,7 +3,7 @@
  * runs).
  */
 import type { Sql } from "./db.ts";
-import type { Source, VendorSite } from "./types.ts";
+import type { KnownSites, Source, VendorSite } from "./types.ts";
 
 export interface CredentialRow {
   id: string;
@@ -104,6 +104,11 @@ export interface Store {
   siteSynced(siteId: string, syncedThrough: Date, objectKey: string): Promise<void>;
   siteFailed(siteId: string, error: string): Promise<void>;
   siteResult(result: SiteResult): Promise<void>;
+}
+
+/** What an adapter's site list is told about the sites already stored (`Adapter.fetchSitesList`). */
+export function knownSites(sites: SiteRow[]): KnownSites {
+  return new Map(sites.map((s) => [s.vendor_site_id, s.timezone]));
 }
 
 export function createStore(sql: Sql): Store {

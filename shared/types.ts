@@ -18,6 +18,9 @@ export interface Window {
   to: Date;
 }
 
+/** Vendor site id to the time zone stored for it (null when none is known yet). */
+export type KnownSites = ReadonlyMap<string, string | null>;
+
 export interface VendorSite {
   vendorSiteId: string;
   name?: string;
@@ -139,7 +142,11 @@ export interface Adapter<S = unknown> {
   connect?: ConnectSpec<S>;
   /** Names of the environment variables of `vendorConfig` this vendor requires. */
   requiredConfig?: readonly string[];
-  fetchSitesList(ctx: AdapterContext<S>): Promise<VendorSite[]>;
+  /**
+   * Lists the credential's sites. `known` holds the sites already stored for it (vendor site id to
+   * time zone), so that a per-site look-up the list needs (SolarEdge's time zone) is made once.
+   */
+  fetchSitesList(ctx: AdapterContext<S>, known?: KnownSites): Promise<VendorSite[]>;
   fetchSiteData(
     ctx: AdapterContext<S>,
     site: { vendorSiteId: string; timezone?: string | null },

@@ -1,18 +1,21 @@
 /**
  * A local SolarEdge Monitoring API V2 for the demo, the integration tests and the benchmark.
- * It serves `/v2/sites` and `/v2/sites/{id}/power|energy` (QUARTER_HOUR) with `X-API-Key` (+
- * `X-Account-Key` for fleet accounts) auth, the per-minute limit and its `x-ratelimit-*-minute`
- * headers, problem+json errors, and 410 for the V1 API retired in 2026; homeowners' Site Access
- * (OAuth 2.0: `/authorize`, `/v2/oauth2/token`, bearer tokens for one site) is
- * solaredge_oauth.ts. `/_sim` is an unauthenticated admin API for accounts, fault switches and the
- * request log.
- * Facts: ../../shared/vendors.md §1.6 and §1.8, https://developers.solaredge.com/docs/monitoring
+ * It serves `/v2/sites` (paged by `page` and `sites-in-page`), `/v2/sites/{id}` and
+ * `/v2/sites/{id}/power|energy` (QUARTER_HOUR, naive site-local `from`/`to`, at most 12 hours)
+ * with `X-API-Key` (+ `X-Account-Key` for fleet accounts) auth; the per-minute limit with its
+ * `x-ratelimit-*-minute` headers and a monthly credit counter per key, each with its own kind of
+ * 429; RFC 7807 problem+json errors; and 410 for the V1 API retired in 2026. Homeowners' Site
+ * Access (OAuth 2.0: `/authorize`, `/v2/oauth2/token`, bearer tokens for one site) is
+ * solaredge_oauth.ts. `/_sim` is an unauthenticated admin API for accounts, fault switches and
+ * the request log.
+ * Facts: ../../shared/vendors.md "Corrections, December 2026" (overriding §1.8), §1.6.
  */
 import { adminResponse } from "./solaredge_admin.ts";
 import { createFaultStore, faultResponse, type SimFault } from "./solaredge_faults.ts";
 import { problem } from "./solaredge_problem.ts";
 import { createRateLimit } from "./solaredge_rate_limit.ts";
-import { seriesResponse } from "./solaredge_series.ts";
+import { type EnergyUnit, type PowerUnit, seriesResponse } from "./solaredge_series.ts";
+import { createCredits } from "./solaredge_credits.ts";
 import { validAccount } from "./solaredge_accounts.ts";
 import { serveSimulator } from "./serve.ts";
 import { authorizeResponse } from "./solaredge_authorize.ts";
@@ -30,6 +33,11 @@ export interface SimSite {
   country?: string;
   city?: string;
   installationDate?: string;
+  /** The unit answered when a request names none (default W and WH): sites differ. */
+  powerUnit?: PowerUnit;
+  energyUnit?: EnergyUnit;
+  /** False: `GET /sites/{id}` shows no time zone either, so the operator must set it. */
+  publishTimeZone?: boolean;
 }
 
 export interface SimAccount {
@@ -38,12 +46,21 @@ export interface SimAccount {
   accountKey?: string;
   sites: SimSite[];
   perMinuteLimit?: number;
+  /** Credits per calendar month (UTC) for this key; the simulator's default otherwise. */
+  monthlyCredits?: number;
+  /** Answers every `/sites` page with the first one, like a server that ignores `page`. */
+  ignoresPaging?: boolean;
 }
 
 export interface SolarEdgeSimulatorOptions {
   now?: () => Date;
   /** Requests per minute per API key unless the account overrides it; default 300. */
   perMinuteLimit?: number;
+  /**
+   * Credits per API key and month unless the account overrides it; default 2,000, the free tier
+   * (every call costs one credit, vendors.md Corrections December 2026).
+   */
+  monthlyCredits?: number;
 }
 
 export interface RequestLog {
@@ -63,6 +80,8 @@ export interface SolarEdgeSimulator {
   clearFaults(): void;
   /** Every request that presented this API key (header or V1 `api_key`), answered or not. */
   requests(apiKey: string): RequestLog;
+  /** Credits this key has spent in the current month. */
+  creditsUsed(apiKey: string): number;
   resetRequests(): void;
   /** Site Access: the OAuth app, homeowners, grants and their tokens. */
   oauth: SolarEdgeOAuth;
@@ -80,6 +99,8 @@ export function createSolarEdgeSimulator(
   const accounts = new Map<string, SimAccount>();
   const faults = createFaultStore();
   const rate = createRateLimit();
+  const credits = createCredits();
+  const defaultCredits = options.monthlyCredits ?? 2000;
   let log = new Map<string, string[]>();
   const oauth = createSolarEdgeOAuth(now);
 
@@ -119,13 +140,23 @@ export function createSolarEdgeSimulator(
       const at = now();
       const limit = account.perMinuteLimit ?? defaultLimit;
       const decision = rate.take(account.apiKey, limit, at.getTime());
+      const monthly = account.monthlyCredits ?? defaultCredits;
       let res: Response;
       if (!decision.allowed) {
+        // The per-minute kind: retry-after, and no minute calls left (vendors.md Corrections).
         res = problem(
           429,
           "Too Many Requests",
           `Rate limit exceeded: at most ${limit} requests per minute`,
           { "retry-after": String(decision.retryAfterSeconds) },
+        );
+      } else if (!credits.spend(account.apiKey, monthly, at)) {
+        // The monthly kind: minute calls left, no retry-after; resets with the billing cycle
+        // (modelled as the UTC calendar month: the real cycle is the account's, unpublished).
+        res = problem(
+          429,
+          "Too Many Requests",
+          `Monthly API credit quota exceeded: ${monthly} credits used`,
         );
       } else {
         const fired = faults.take(account.apiKey, url.pathname);
@@ -152,6 +183,7 @@ export function createSolarEdgeSimulator(
       oauth.resetRequests();
     },
     oauth,
+    creditsUsed: (apiKey) => credits.used(apiKey, now()),
   };
   return sim;
 }
@@ -168,7 +200,7 @@ function route(account: SimAccount, req: Request, url: URL, at: Date): Response 
     const site = account.sites.find((s) => String(s.siteId) === m[1]);
     if (!site) return problem(403, "Forbidden", `Site ${m[1]} is not accessible with this API key`);
     // The site's own record, which also checks a Site Access grant (vendors.md, Corrections).
-    if (m[2] === undefined) return Response.json(siteJson(site));
+    if (m[2] === undefined) return Response.json(siteObject(site, true));
     if (m[2] === "/power" || m[2] === "/energy") {
       return seriesResponse(site, m[2] === "/power" ? "power" : "energy", url.searchParams, at);
     }
@@ -176,30 +208,47 @@ function route(account: SimAccount, req: Request, url: URL, at: Date): Response 
   return problem(404, "Not Found", `No such endpoint: ${url.pathname}`);
 }
 
+/**
+ * `page` from 1 and `sites-in-page` up to 1,000; a short page ends the list (vendors.md
+ * Corrections). Not published, and chosen here: the default page size (1,000) and that V1's
+ * `size` is ignored like any unknown parameter.
+ */
 function sitesResponse(account: SimAccount, params: URLSearchParams): Response {
   const page = wholeNumber(params.get("page") ?? "1");
   if (page === undefined || page < 1) {
     return problem(400, "Bad Request", "Invalid parameter page: expected an integer from 1");
   }
-  const size = wholeNumber(params.get("size") ?? "100");
-  if (size === undefined || size < 1 || size > 100) {
-    return problem(400, "Bad Request", "Invalid parameter size: expected an integer from 1 to 100");
+  const size = wholeNumber(params.get("sites-in-page") ?? "1000");
+  if (size === undefined || size < 1 || size > 1000) {
+    return problem(
+      400,
+      "Bad Request",
+      "Invalid parameter sites-in-page: expected an integer from 1 to 1000",
+    );
   }
-  const site = account.sites.slice((page - 1) * size, page * size).map(siteJson);
+  const first = account.ignoresPaging ? 0 : (page - 1) * size;
+  const listed = account.sites.slice(first, first + size);
+  const site = listed.map((s) => siteObject(s, false));
   return Response.json({ sites: { count: account.sites.length, site } });
 }
 
-function siteJson(s: SimSite) {
+/**
+ * A site as `/sites` lists it and `GET /sites/{id}` shows it. No public `/sites` response shows a
+ * `location.timeZone` (vendors.md Corrections), so only the single site carries one; the shape of
+ * that single-site answer is not published (modelled on the list's items, V1's `details`).
+ */
+function siteObject(s: SimSite, details: boolean) {
+  const location: Record<string, string> = {
+    country: s.country ?? COUNTRIES[s.timeZone] ?? "",
+    city: s.city ?? s.timeZone.split("/").at(-1)!.replaceAll("_", " "),
+  };
+  if (details && s.publishTimeZone !== false) location.timeZone = s.timeZone;
   return {
     siteId: s.siteId,
     name: s.name,
     peakPower: s.peakPowerKw,
     installationDate: s.installationDate ?? "2021-05-04",
-    location: {
-      country: s.country ?? COUNTRIES[s.timeZone] ?? "",
-      city: s.city ?? s.timeZone.split("/").at(-1)!.replaceAll("_", " "),
-      timeZone: s.timeZone,
-    },
+    location,
     activationStatus: "ACTIVE",
     note: "",
   };

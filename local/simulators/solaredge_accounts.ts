@@ -4,13 +4,14 @@
  */
 import type { SimAccount, SimSite } from "./solaredge.ts";
 import { assertTimeZone } from "./zoned_time.ts";
+import { ENERGY_UNITS, POWER_UNITS } from "./solaredge_series.ts";
 
 /** A private copy of the account, or a TypeError/RangeError naming what is wrong. */
 export function validAccount(input: SimAccount): SimAccount {
   if (typeof input !== "object" || input === null) {
     throw new TypeError("Cannot add account: the body must be a JSON object");
   }
-  const { apiKey, accountKey, sites, perMinuteLimit } = input;
+  const { apiKey, accountKey, sites, perMinuteLimit, monthlyCredits, ignoresPaging } = input;
   if (typeof apiKey !== "string" || apiKey === "") {
     throw new TypeError("Cannot add account: apiKey must be a non-empty string");
   }
@@ -19,6 +20,12 @@ export function validAccount(input: SimAccount): SimAccount {
   }
   if (perMinuteLimit !== undefined && (!Number.isInteger(perMinuteLimit) || perMinuteLimit < 1)) {
     throw new TypeError(`Cannot add account ${apiKey}: perMinuteLimit must be a positive integer`);
+  }
+  if (monthlyCredits !== undefined && (!Number.isInteger(monthlyCredits) || monthlyCredits < 0)) {
+    throw new TypeError(`Cannot add account ${apiKey}: monthlyCredits must be a whole number`);
+  }
+  if (ignoresPaging !== undefined && typeof ignoresPaging !== "boolean") {
+    throw new TypeError(`Cannot add account ${apiKey}: ignoresPaging must be a boolean`);
   }
   if (!Array.isArray(sites)) {
     throw new TypeError(`Cannot add account ${apiKey}: sites must be an array`);
@@ -32,7 +39,7 @@ export function validAccount(input: SimAccount): SimAccount {
     ids.add(copy.siteId);
     return copy;
   });
-  return { apiKey, accountKey, sites: copies, perMinuteLimit };
+  return { apiKey, accountKey, sites: copies, perMinuteLimit, monthlyCredits, ignoresPaging };
 }
 
 function validSite(apiKey: string, site: SimSite): SimSite {
@@ -57,6 +64,17 @@ function validSite(apiKey: string, site: SimSite): SimSite {
     if (site[key] !== undefined && typeof site[key] !== "string") {
       throw new TypeError(`${where}: site ${site.siteId} ${key} must be a string`);
     }
+  }
+  if (site.powerUnit !== undefined && !(site.powerUnit in POWER_UNITS)) {
+    throw new TypeError(`${where}: site ${site.siteId} powerUnit must be one of W, KW, MW`);
+  }
+  if (site.energyUnit !== undefined && !(site.energyUnit in ENERGY_UNITS)) {
+    throw new TypeError(
+      `${where}: site ${site.siteId} energyUnit must be one of WH, KWH, MWH, GWH`,
+    );
+  }
+  if (site.publishTimeZone !== undefined && typeof site.publishTimeZone !== "boolean") {
+    throw new TypeError(`${where}: site ${site.siteId} publishTimeZone must be a boolean`);
   }
   return { ...site };
 }

@@ -3,7 +3,7 @@ import { within } from "./sim_testing.ts";
 import { createSolarEdgeSimulator, serveSolarEdgeSimulator, type SimSite } from "./solaredge.ts";
 
 const SITE: SimSite = { siteId: 5, name: "Five", timeZone: "Europe/Berlin", peakPowerKw: 8 };
-const POWER = "/v2/sites/5/power?from=2026-08-24T10:00:00Z&to=2026-08-24T11:00:00Z" +
+const POWER = "/v2/sites/5/power?from=2026-08-24T10:00:00&to=2026-08-24T11:00:00" +
   "&resolution=QUARTER_HOUR";
 
 function setup() {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { serveSolarEdgeSimulator } from "./solaredge.ts";
+import { createSolarEdgeSimulator, serveSolarEdgeSimulator } from "./solaredge.ts";
 import { assertProblem, BERLIN, LONDON, setupSim as setup } from "./solaredge_testing.ts";
 
 Deno.test("SolarEdge sim answers an unknown or missing X-API-Key with the vendor's 401", async () => {
@@ -47,9 +47,9 @@ Deno.test("SolarEdge sim answers 410 Gone for every V1 request", async () => {
   assert.equal(sim.requests("key-a").count, 5);
 });
 
-Deno.test("SolarEdge sim pages /v2/sites and reports the key's total count", async () => {
+Deno.test("SolarEdge sim pages /v2/sites by page and sites-in-page and reports the total", async () => {
   const { sim, get } = setup();
-  const sites = Array.from({ length: 250 }, (_, i) => ({
+  const sites = Array.from({ length: 2050 }, (_, i) => ({
     siteId: 1000 + i,
     name: `Site ${i}`,
     timeZone: "Europe/Berlin",
@@ -62,17 +62,28 @@ Deno.test("SolarEdge sim pages /v2/sites and reports the key's total count", asy
     return (await res.json()).sites as { count: number; site: { siteId: number }[] };
   };
   const first = await page("");
-  assert.equal(first.count, 250);
-  assert.deepEqual(first.site.map((s) => s.siteId), sites.slice(0, 100).map((s) => s.siteId));
-  assert.equal((await page("?page=3&size=100")).site.length, 50);
-  const seventh = await page("?page=2&size=7");
+  assert.equal(first.count, 2050);
+  assert.deepEqual(first.site.map((s) => s.siteId), sites.slice(0, 1000).map((s) => s.siteId));
+  assert.equal((await page("?page=3&sites-in-page=1000")).site.length, 50);
+  const seventh = await page("?page=2&sites-in-page=7");
   assert.deepEqual(seventh.site.map((s) => s.siteId), [1007, 1008, 1009, 1010, 1011, 1012, 1013]);
-  assert.deepEqual(await page("?page=4"), { count: 250, site: [] });
+  assert.deepEqual(await page("?page=4"), { count: 2050, site: [] });
+  // V1's `size` is not a V2 parameter: ignored, the page keeps its default size.
+  assert.equal((await page("?size=100")).site.length, 1000);
 });
 
-Deno.test("SolarEdge sim lists sites in the V2 shape", async () => {
+Deno.test("SolarEdge sim can ignore page and answer every page with the first", async () => {
+  const { sim, get } = setup();
+  sim.addAccount({ apiKey: "deaf", sites: [BERLIN, LONDON], ignoresPaging: true });
+  for (const q of ["?page=1&sites-in-page=1", "?page=2&sites-in-page=1"]) {
+    const body = await (await get(`/v2/sites${q}`, { "x-api-key": "deaf" })).json();
+    assert.deepEqual(body.sites.site.map((s: { siteId: number }) => s.siteId), [3066774]);
+  }
+});
+
+Deno.test("SolarEdge sim lists sites in the V2 shape, without a time zone", async () => {
   const { get } = setup();
-  const body = await (await get("/v2/sites?size=1")).json();
+  const body = await (await get("/v2/sites?sites-in-page=1")).json();
   assert.deepEqual(body, {
     sites: {
       count: 3,
@@ -81,7 +92,7 @@ Deno.test("SolarEdge sim lists sites in the V2 shape", async () => {
         name: "Berlin",
         peakPower: 5.68,
         installationDate: "2021-05-04",
-        location: { country: "Germany", city: "Berlin", timeZone: "Europe/Berlin" },
+        location: { country: "Germany", city: "Berlin" },
         activationStatus: "ACTIVE",
         note: "",
       }],
@@ -89,14 +100,50 @@ Deno.test("SolarEdge sim lists sites in the V2 shape", async () => {
   });
 });
 
+Deno.test("SolarEdge sim shows a site's time zone in GET /v2/sites/{id} unless it has none", async () => {
+  const { sim, get } = setup();
+  const one = await (await get("/v2/sites/3066774")).json();
+  assert.equal(one.siteId, 3066774);
+  assert.deepEqual(one.location, { country: "Germany", city: "Berlin", timeZone: "Europe/Berlin" });
+  sim.addAccount({ apiKey: "quiet", sites: [{ ...LONDON, publishTimeZone: false }] });
+  const quiet = await (await get("/v2/sites/42", { "x-api-key": "quiet" })).json();
+  assert.equal(quiet.location.timeZone, undefined);
+  await assertProblem(await get("/v2/sites/5"), 403, /Site 5/);
+});
+
 Deno.test("SolarEdge sim rejects bad paging parameters with 400 naming the parameter", async () => {
   const { get } = setup();
-  for (const [query, name] of [["size=101", "size"], ["size=0", "size"], ["page=0", "page"]]) {
+  for (
+    const [query, name] of [
+      ["sites-in-page=1001", "sites-in-page"],
+      ["sites-in-page=0", "sites-in-page"],
+      ["page=0", "page"],
+    ]
+  ) {
     await assertProblem(await get(`/v2/sites?${query}`), 400, new RegExp(`parameter ${name}`));
   }
-  for (const query of ["page=abc", "page=1.5", "size=-3", "page="]) {
+  for (const query of ["page=abc", "page=1.5", "sites-in-page=-3", "page="]) {
     assert.equal((await get(`/v2/sites?${query}`)).status, 400, query);
   }
+});
+
+Deno.test("SolarEdge sim answers 429 without retry-after once the month's credits are spent", async () => {
+  const { sim, get, setNow } = setup();
+  sim.addAccount({ apiKey: "thrifty", sites: [BERLIN], monthlyCredits: 2, perMinuteLimit: 10 });
+  const key = { "x-api-key": "thrifty" };
+  assert.equal((await get("/v2/sites", key)).status, 200);
+  assert.equal((await get("/v2/sites/3066774", key)).status, 200);
+  assert.equal(sim.creditsUsed("thrifty"), 2);
+  const spent = await get("/v2/sites", key);
+  await assertProblem(spent, 429, /Monthly API credit quota exceeded/);
+  assert.equal(spent.headers.get("retry-after"), null);
+  assert.equal(spent.headers.get("x-ratelimit-remaining-minute"), "7");
+  assert.equal(sim.creditsUsed("thrifty"), 2);
+  // The next month (the billing cycle, modelled as the calendar month) has credits again.
+  setNow("2027-01-01T00:00:00Z");
+  assert.equal((await get("/v2/sites", key)).status, 200);
+  // The free tier's 2,000 is the default.
+  assert.equal(createSolarEdgeSimulator().creditsUsed("x"), 0);
 });
 
 Deno.test("SolarEdge sim counts requests per key per minute and answers 429 with Retry-After", async () => {
@@ -166,8 +213,8 @@ Deno.test("serveSolarEdgeSimulator serves the API over real HTTP and shuts down"
     assert.equal(added.status, 201);
     await added.body?.cancel();
     const q = new URLSearchParams({
-      from: "2026-08-24T12:00:00+01:00",
-      to: "2026-08-24T13:00:00+01:00",
+      from: "2026-08-24T12:00:00",
+      to: "2026-08-24T13:00:00",
       resolution: "QUARTER_HOUR",
     });
     const res = await fetch(`${base}/v2/sites/42/energy?${q}`, {

@@ -106,3 +106,27 @@ export function assertTimeZone(timeZone: string): void {
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
+
+/**
+ * The instant a site-local wall time names, the way java.time's `LocalDateTime.atZone` resolves
+ * it: in a repeated hour (fall-back) the earlier offset, i.e. the first occurrence; in a skipped
+ * hour (spring-forward) the time moved forward by the gap. Vendors that take naive local times do
+ * not say which they do; simulators use this one rule and say so where they rely on it.
+ */
+export function wallToInstant(
+  wall: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+  timeZone: string,
+): number {
+  const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  const before = offsetAt(naive - DAY_MS, timeZone);
+  const after = offsetAt(naive + DAY_MS, timeZone);
+  const fits = [before, after]
+    .map((o) => naive - o * 60_000)
+    .filter((t) => {
+      const z = zonedTime(new Date(t), timeZone);
+      return Date.UTC(z.year, z.month - 1, z.day, z.hour, z.minute, z.second) === naive;
+    })
+    .sort((a, b) => a - b);
+  // No fit: the wall time was skipped; the offset before the gap moves it forward by the gap.
+  return fits[0] ?? naive - before * 60_000;
+}

@@ -31,11 +31,12 @@ stackTest("a bad key marks only its credential needs_reauth and the others sync"
   const [badRow] =
     await sql`select status, status_reason from public.inverter_credentials where id = ${bad.credentialId}`;
   assert.equal(badRow.status, "needs_reauth");
-  assert.match(badRow.status_reason, /V2 key/);
+  assert.equal(badRow.status_reason, "SolarEdge rejected the API key (HTTP 401): Invalid API key");
   const [goodRow] =
     await sql`select status from public.inverter_credentials where id = ${good.credentialId}`;
   assert.equal(goodRow.status, "active");
-  assert.equal((await listKeys(`raw/solaredge/${good.orgId}/`)).length, 1);
+  // The first day of history in two 12-hour windows.
+  assert.equal((await listKeys(`raw/solaredge/${good.orgId}/`)).length, 2);
 });
 
 stackTest("429 with Retry-After and 5xx answers are retried until the site syncs", async (sql) => {
@@ -52,8 +53,9 @@ stackTest("429 with Retry-After and 5xx answers are retried until the site syncs
   const run = await waitForRun(sql, (await res.json()).runId);
   assert.equal(run.status, "succeeded");
   const log = await simRequests(apiKey);
-  assert.equal(log.paths.filter((p) => p.endsWith("/power")).length, 2);
-  assert.equal(log.paths.filter((p) => p.endsWith("/energy")).length, 3);
+  // Two 12-hour windows each, plus one retry of /power and two of /energy.
+  assert.equal(log.paths.filter((p) => p.endsWith("/power")).length, 3);
+  assert.equal(log.paths.filter((p) => p.endsWith("/energy")).length, 4);
   const [site] =
     await sql`select last_error, synced_through from public.inverter_sites where organization_id = ${orgId}`;
   assert.equal(site.last_error, null);

@@ -59,8 +59,9 @@ stackTest(
       );
     }
     assert.deepEqual(sites.map((s) => s.timezone).sort(), ["Australia/Sydney", "Europe/Berlin"]);
+    // A day of first history in 12-hour calls: two windows for each of the two sites.
     const keys = await listKeys(`raw/solaredge/${orgId}/`);
-    assert.equal(keys.length, 2);
+    assert.equal(keys.length, 4);
     const envelope = JSON.parse(await getObject(keys[0]));
     assert.equal(envelope.schema, "inverter-ingest.raw/v1");
     assert.equal(envelope.organization_id, orgId);

@@ -2,21 +2,35 @@
  * SolarEdge Monitoring API V2 ("SolarEdge ONE"), https://monitoringapi.solaredge.com/v2.
  * Auth: Fleet Access, `X-API-Key` (installer or fleet owner) plus `X-Account-Key` for fleet
  * accounts, or Site Access, a homeowner's OAuth 2.0 grant for one site (`Authorization: Bearer`;
- * secret.ts, tokens.ts, connect.ts); V1 keys and paths stopped working on 3 Nov 2026 (HTTP 410).
- * Limits: a per-minute limit published in `x-ratelimit-*-minute` headers, which the core paces
- * by, and a monthly credit quota (~2000 seen for a site owner) that is not. Sites come from
- * `/sites` in pages of at most 100; production from `/sites/{id}/power` and `/energy` at
- * QUARTER_HOUR. Facts and sources: vendors.md §1.8.
+ * secret.ts, tokens.ts, connect.ts, granted_site.ts). Facts, from vendors.md "Corrections,
+ * December 2026" (the official api-docs.solaredge.com pages as transcribed on 2026-09-29):
+ *
+ * - Sites: `GET /sites?page=N&sites-in-page=1000` (at most 1,000; a short page ends the list).
+ *   Ids are de-duplicated, and a page with nothing new ends the list too, in case a server ignores
+ *   paging. `/sites` shows no `location.timeZone`: a new site without one is looked up once with
+ *   `GET /sites/{id}` (one credit); where that has none either, the operator sets it
+ *   (`deno task credentials timezone`) and until then the site's calls fall back to UTC.
+ * - Data: `/sites/{id}/power` and `/energy` at QUARTER_HOUR, at most 12 hours per call (longer is
+ *   400), `from`/`to` as site-local wall times WITHOUT an offset; DST handling in local_range.ts.
+ *   Responses stamp each bucket's start with an offset (map.ts). `unit=W` / `unit=WH` is sent, and
+ *   any unit answered (W/KW/MW, WH/KWH/MWH/GWH) is still read.
+ * - Errors are RFC 7807 problem+json; 401/410/403 and both kinds of 429 in errors.ts. Every call
+ *   costs one credit (free tier 2,000 a month, 10 a minute); the per-minute limit is published in
+ *   `x-ratelimit-*-minute` headers, which the core paces by; the monthly one is not published.
  * Docs: https://developers.solaredge.com/docs/monitoring
  */
-import { BadRecordError } from "../../../shared/errors.ts";
+import { BadRecordError, FatalCredentialError, RetriableError } from "../../../shared/errors.ts";
+import type { HttpResult } from "../../../shared/http.ts";
 import { parseJson } from "../../../shared/json.ts";
-import { formatInZone } from "../../../shared/time.ts";
-import type { Adapter, AdapterContext, VendorSite, Window } from "../../../shared/types.ts";
-import { type SolarEdgeSeries, toReadings } from "./map.ts";
+import { isTimeZone } from "../../../shared/time.ts";
+import type { Adapter, AdapterContext, Reading, VendorSite } from "../../../shared/types.ts";
+import { UnreadableValues } from "../../../shared/unreadable.ts";
 import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
 import { solaredgeConnect } from "./connect.ts";
+import { classifyAnswer, isMonthSpent } from "./errors.ts";
 import { grantedSite } from "./granted_site.ts";
+import { localCalls } from "./local_range.ts";
+import { type SolarEdgeSeries, toReadings } from "./map.ts";
 import { isOAuth, parseSolarEdgeSecret, type SolarEdgeSecret } from "./secret.ts";
 import { solaredgeTokens } from "./tokens.ts";
 
@@ -27,21 +41,25 @@ const spec = {
   apiVersion: "v2",
   baseUrl: "https://monitoringapi.solaredge.com/v2",
   auth: "apiKey",
-  pageSize: 100,
-  // V1 allowed a month of quarter hours per call; V2 does not publish one, so stay at a week.
-  maxRangeHours: 24 * 7,
+  // `sites-in-page` allows at most 1,000.
+  pageSize: 1000,
+  // The documented span per call at QUARTER_HOUR (24 h at HOUR, a month at DAY): the core cuts
+  // its windows to this, local_range.ts splits one further where DST makes it longer.
+  maxRangeHours: 12,
   resolutionMinutes: 15,
-  // ~2000 credits a month were observed for one site owner, but fleet keys get more and the
-  // figure is unpublished, so no monthly budget is imposed; set `plan.perMonth` per credential.
+  // The free tier's 2,000 credits a month are no default: fleet plans get more. Set
+  // `plan.perMonth` per credential (or SOLAREDGE_PER_MONTH) to spend from `rate_limit_budgets`.
   rateLimits: { concurrency: 3 },
-  endpoints: ["/sites", "/sites/{siteId}/power", "/sites/{siteId}/energy"],
+  endpoints: ["/sites", "/sites/{siteId}", "/sites/{siteId}/power", "/sites/{siteId}/energy"],
 } as const;
 
-interface SitesPage {
-  sites?: {
-    count?: number;
-    site?: Array<{ siteId?: unknown; name?: unknown; location?: { timeZone?: unknown } }>;
-  };
+const UNIT: Record<SolarEdgeSeries, string> = { power: "W", energy: "WH" };
+
+interface ListedSite {
+  siteId?: unknown;
+  name?: unknown;
+  location?: unknown;
+  timeZone?: unknown;
 }
 
 type Ctx = AdapterContext<SolarEdgeSecret>;
@@ -62,6 +80,8 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
   tokens: solaredgeTokens,
   connect: solaredgeConnect,
 
+  // Where the core words a status itself (a Site Access token refused after renewal); the
+  // adapter's own API-key calls carry SolarEdge's detail instead (errors.ts).
   describeFatal(status) {
     if (status === 401) {
       return "SolarEdge rejected the credential (HTTP 401): keys of the retired Monitoring API V1 " +
@@ -76,73 +96,150 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
     return undefined;
   },
 
-  async fetchSitesList(ctx) {
+  async fetchSitesList(ctx, known) {
     // `/sites` accepts only an API key: a Site Access grant names its one site instead.
     if (isOAuth(ctx.secret)) return await grantedSite(ctx, ctx.secret);
-    const sites: VendorSite[] = [];
+    const sites = new Map<string, VendorSite>();
     for (let page = 1;; page++) {
-      const url = `${ctx.baseUrl}/sites?page=${page}&size=${spec.pageSize}`;
-      const body = await getJson(ctx, url, "SolarEdge /sites", [401, 403, 410]) as SitesPage;
-      const list = body.sites?.site;
+      const q = new URLSearchParams({ page: String(page), "sites-in-page": String(spec.pageSize) });
+      const body = await getJson(ctx, `${ctx.baseUrl}/sites?${q}`, "SolarEdge /sites", [
+        401,
+        403,
+        410,
+      ]) as { sites?: { count?: unknown; site?: unknown } };
+      const list = body?.sites?.site;
       if (!Array.isArray(list)) {
         throw new BadRecordError("Cannot read SolarEdge /sites response: sites.site is missing");
       }
-      for (const s of list) {
-        if (typeof s.siteId !== "number" && typeof s.siteId !== "string") continue;
-        sites.push({
-          vendorSiteId: String(s.siteId),
+      let fresh = 0;
+      for (const s of list as ListedSite[]) {
+        const id = s?.siteId;
+        if (typeof id !== "number" && typeof id !== "string") continue;
+        if (sites.has(String(id))) continue;
+        fresh++;
+        sites.set(String(id), {
+          vendorSiteId: String(id),
           name: typeof s.name === "string" ? s.name : undefined,
-          timezone: typeof s.location?.timeZone === "string" ? s.location.timeZone : undefined,
+          timezone: timeZoneOf(s),
         });
       }
-      const total = body.sites?.count ?? 0;
-      if (list.length < spec.pageSize || sites.length >= total) return sites;
+      const count = typeof body.sites?.count === "number" ? body.sites.count : Infinity;
+      // A page that brings nothing new means the server ignored `page`: stop, or loop forever.
+      if (fresh === 0 && list.length > 0) {
+        ctx.logger.warn("SolarEdge repeated a page of /sites; the list ends there", { page });
+      }
+      if (list.length < spec.pageSize || fresh === 0 || sites.size >= count) break;
     }
+    for (const site of sites.values()) {
+      if (site.timezone || known?.has(site.vendorSiteId)) continue;
+      site.timezone = await lookUpTimeZone(ctx, site.vendorSiteId);
+    }
+    return [...sites.values()];
   },
 
   async fetchSiteData(ctx, site, window) {
     const data = emptySiteData();
-    const slots = (window.to.getTime() - window.from.getTime()) / (spec.resolutionMinutes * 60000);
+    const unreadable = new UnreadableValues();
+    const step = spec.resolutionMinutes * 60_000;
+    const zone = site.timezone || "UTC";
+    const calls = localCalls(window, zone, spec.maxRangeHours * 3_600_000, step);
+    const slots = (window.to.getTime() - window.from.getTime()) / step;
+    const id = encodeURIComponent(site.vendorSiteId);
     for (const series of ["power", "energy"] as SolarEdgeSeries[]) {
-      const url = seriesUrl(ctx.baseUrl, site, window, series);
-      const label = `SolarEdge /sites/${site.vendorSiteId}/${series}`;
-      // A 403 here concerns this site or range only; the key itself still works.
-      const result = await ctx.http({ url, label, fatalStatuses: [401, 410] });
-      const body = parseJson(result, label);
-      data.responses.push({
-        endpoint: `/sites/{siteId}/${series}`,
-        request: { method: "GET", url },
-        status: result.status,
-        body,
-      });
-      const mapped = toReadings(body, series, { timeZone: site.timezone ?? undefined });
-      const kept = mapped.readings.filter((r) => inWindow(r.ts, window));
-      data.readings.push(...kept);
-      data.dropped += mapped.dropped;
+      const kept = new Map<string, Reading>();
+      for (const call of calls) {
+        const q = new URLSearchParams({
+          from: call.from,
+          to: call.to,
+          resolution: "QUARTER_HOUR",
+          unit: UNIT[series],
+        });
+        const url = `${ctx.baseUrl}/sites/${id}/${series}?${q}`;
+        const label = `SolarEdge /sites/${site.vendorSiteId}/${series}`;
+        // A 403 here concerns this site or range only; the key itself still works.
+        const result = await send(ctx, url, label, [401, 410]);
+        const body = parseJson(result, label);
+        data.responses.push({
+          endpoint: `/sites/{siteId}/${series}`,
+          request: { method: "GET", url },
+          status: result.status,
+          body,
+        });
+        const mapped = toReadings(body, series, { timeZone: site.timezone ?? undefined });
+        // Calls of one window may overlap around DST: one reading per interval end.
+        for (const r of mapped.readings) if (inWindow(r.ts, window)) kept.set(r.ts, r);
+        data.dropped += mapped.dropped;
+        unreadable.merge(mapped.unreadable);
+      }
+      data.readings.push(...[...kept.values()].sort((a, b) => a.ts.localeCompare(b.ts)));
       data.intervalsExpected += slots;
-      data.intervalsReceived += kept.length;
+      data.intervalsReceived += kept.size;
     }
+    data.unreadable = unreadable.list();
     return data;
   },
 };
 
-function seriesUrl(
-  base: string,
-  site: { vendorSiteId: string; timezone?: string | null },
-  window: Window,
-  series: SolarEdgeSeries,
-): string {
-  // The API wants ISO-8601 with an offset; the site's own offset keeps its local day intact.
-  const zone = site.timezone || "UTC";
-  const q = new URLSearchParams({
-    from: formatInZone(window.from, zone),
-    to: formatInZone(window.to, zone),
-    resolution: "QUARTER_HOUR",
-  });
-  return `${base}/sites/${encodeURIComponent(site.vendorSiteId)}/${series}?${q}`;
+/** A zone the site object names (`location.timeZone`, or `timeZone`), when it is a real one. */
+function timeZoneOf(site: ListedSite | undefined): string | undefined {
+  const location = site?.location as { timeZone?: unknown } | undefined;
+  const zone = typeof location === "object" && location !== null
+    ? location.timeZone
+    : site?.timeZone;
+  return typeof zone === "string" && isTimeZone(zone) ? zone : undefined;
 }
 
-async function getJson(ctx: Ctx, url: string, label: string, fatalStatuses: number[]) {
-  const result = await ctx.http({ url, label, fatalStatuses });
-  return parseJson(result, label);
+/**
+ * `GET /sites/{id}` for a site the list shows without a time zone. Its shape is not published:
+ * the site object, bare or under `site`, is read. Only a failure of the whole credential stops
+ * discovery; anything else leaves the site without a zone for the operator to set.
+ */
+async function lookUpTimeZone(ctx: Ctx, vendorSiteId: string): Promise<string | undefined> {
+  const label = `SolarEdge /sites/${vendorSiteId}`;
+  try {
+    const body = await getJson(
+      ctx,
+      `${ctx.baseUrl}/sites/${encodeURIComponent(vendorSiteId)}`,
+      label,
+      [401, 410],
+    ) as { site?: ListedSite } & ListedSite;
+    return timeZoneOf(body?.site ?? body);
+  } catch (error) {
+    const pause = error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000;
+    if (error instanceof FatalCredentialError || pause) throw error;
+    ctx.logger.warn("Cannot read the site's time zone", {
+      site: vendorSiteId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+}
+
+// A spent month is answered the same for every call of the credential: once one call has seen
+// it, the others in flight fail at once instead of waiting behind the core's pacer.
+const monthSpent = new WeakMap<Ctx, Error>();
+
+async function send(ctx: Ctx, url: string, label: string, fatal: number[]): Promise<HttpResult> {
+  const spent = monthSpent.get(ctx);
+  if (spent) throw spent;
+  try {
+    return await ctx.http({
+      url,
+      label,
+      fatalStatuses: fatal,
+      readRefusal: (result) =>
+        classifyAnswer(result, {
+          label,
+          apiKey: isOAuth(ctx.secret) ? undefined : ctx.secret.apiKey,
+          fatal,
+        }),
+    });
+  } catch (error) {
+    if (isMonthSpent(error)) monthSpent.set(ctx, error as Error);
+    throw error;
+  }
+}
+
+async function getJson(ctx: Ctx, url: string, label: string, fatal: number[]) {
+  return parseJson(await send(ctx, url, label, fatal), label);
 }

@@ -7,7 +7,8 @@ import { solaredge, type SolarEdgeSecret } from "./adapter.ts";
 import { createSolarEdgeSimulator, type SimSite } from "../../../local/simulators/solaredge.ts";
 import { openCredential } from "../../../shared/credential_context.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
-import { BadRecordError, FatalCredentialError } from "../../../shared/errors.ts";
+import { assertReadable } from "../../../shared/unreadable.ts";
+import { BadRecordError, FatalCredentialError, RetriableError } from "../../../shared/errors.ts";
 import { generateKey } from "../../../shared/fernet.ts";
 import { Keyring } from "../../../shared/keyring.ts";
 import { createLogger } from "../../../shared/logger.ts";
@@ -17,8 +18,13 @@ const NOW = new Date("2026-10-25T14:07:00Z");
 let clock = NOW.getTime();
 const BASE = "http://sim.test/v2";
 
-async function setup(options: { sites?: SimSite[]; secret?: SolarEdgeSecret; base?: string } = {}) {
-  const sim = createSolarEdgeSimulator({ now: () => NOW });
+async function setup(
+  options: { sites?: SimSite[]; secret?: SolarEdgeSecret; base?: string; big?: boolean } = {},
+) {
+  const sim = createSolarEdgeSimulator({
+    now: () => NOW,
+    ...(options.big ? { perMinuteLimit: 100_000, monthlyCredits: 100_000 } : {}),
+  });
   const sites = options.sites ?? [
     { siteId: 501, name: "Lisbon roof", timeZone: "Europe/Lisbon", peakPowerKw: 5 },
     { siteId: 502, name: "Denver barn", timeZone: "America/Denver", peakPowerKw: 12 },
@@ -59,37 +65,83 @@ async function setup(options: { sites?: SimSite[]; secret?: SolarEdgeSecret; bas
   return { sim, ctx, calls: () => calls, sleeps, lines };
 }
 
-Deno.test("fetchSitesList pages through /sites and keeps each site's time zone", async () => {
-  const sites = Array.from({ length: 230 }, (_, i) => ({
+Deno.test("fetchSitesList pages by sites-in-page, reads each new site's zone once", async () => {
+  const sites = Array.from({ length: 2300 }, (_, i) => ({
     siteId: 9000 + i,
     name: `Site ${i}`,
     timeZone: i % 2 ? "Europe/Berlin" : "Australia/Sydney",
     peakPowerKw: 4,
   }));
-  const { ctx, calls } = await setup({ sites });
+  const { ctx, calls, sim } = await setup({ sites, big: true });
   const listed = await solaredge.fetchSitesList(ctx);
-  assert.equal(listed.length, 230);
-  assert.equal(calls(), 3);
+  assert.equal(listed.length, 2300);
+  assert.equal(new Set(listed.map((s) => s.vendorSiteId)).size, 2300);
   assert.deepEqual(listed[1], { vendorSiteId: "9001", name: "Site 1", timezone: "Europe/Berlin" });
-  assert.equal(new Set(listed.map((s) => s.vendorSiteId)).size, 230);
+  const urls = sim.requests("KEY-ALPHA-123456").urls;
+  const pages = urls.filter((u) => u.startsWith("/v2/sites?"));
+  assert.deepEqual(pages, [1, 2, 3].map((p) => `/v2/sites?page=${p}&sites-in-page=1000`));
+  // /sites shows no time zone: one GET /sites/{id} per new site, counted like every call.
+  assert.equal(calls(), 3 + 2300);
+  // Sites already stored are not looked up again, with or without a zone.
+  const known = new Map(listed.map((s, i) => [s.vendorSiteId, i % 3 ? s.timezone! : null]));
+  sim.resetRequests();
+  const again = await solaredge.fetchSitesList(ctx, known);
+  assert.equal(again.length, 2300);
+  assert.equal(sim.requests("KEY-ALPHA-123456").count, 3);
 });
 
-Deno.test("fetchSiteData asks in the site's local offset and returns UTC interval ends", async () => {
+Deno.test("fetchSitesList survives a server that ignores paging", async () => {
+  const sites = Array.from({ length: 1500 }, (_, i) => ({
+    siteId: 100 + i,
+    name: `S${i}`,
+    timeZone: "Europe/Lisbon",
+    peakPowerKw: 3,
+  }));
+  const { ctx, sim, lines } = await setup({ sites, big: true });
+  sim.addAccount({ apiKey: "KEY-ALPHA-123456", sites, ignoresPaging: true });
+  const known = new Map(sites.map((s) => [String(s.siteId), "Europe/Lisbon"]));
+  const listed = await solaredge.fetchSitesList(ctx, known);
+  assert.equal(listed.length, 1000);
+  assert.equal(new Set(listed.map((s) => s.vendorSiteId)).size, 1000);
+  // Page 2 repeats page 1: nothing new, so the list ends there instead of looping.
+  assert.equal(sim.requests("KEY-ALPHA-123456").count, 2);
+  assert.ok(lines.some((l) => l.includes("repeated a page")), lines.join("\n"));
+});
+
+Deno.test("a site whose details show no zone is listed without one", async () => {
+  const { ctx } = await setup({
+    sites: [{
+      siteId: 1,
+      name: "Quiet",
+      timeZone: "Asia/Tokyo",
+      peakPowerKw: 3,
+      publishTimeZone: false,
+    }],
+  });
+  assert.deepEqual(await solaredge.fetchSitesList(ctx), [
+    { vendorSiteId: "1", name: "Quiet", timezone: undefined },
+  ]);
+});
+
+Deno.test("fetchSiteData asks in naive local time, at most 12 h a call, and returns UTC ends", async () => {
   const { ctx, sim } = await setup();
-  const window = { from: new Date("2026-10-25T00:00:00Z"), to: new Date("2026-10-25T14:00:00Z") };
+  const window = { from: new Date("2026-10-25T00:00:00Z"), to: new Date("2026-10-25T12:00:00Z") };
   const data = await solaredge.fetchSiteData(ctx, {
     vendorSiteId: "501",
     timezone: "Europe/Lisbon",
   }, window);
   const urls = sim.requests("KEY-ALPHA-123456").urls;
-  // 00:00Z is 01:00 WEST before Lisbon's fall-back that morning; 14:00Z is 14:00 WET.
-  assert.ok(
-    urls.some((u) => u.includes("from=2026-10-25T01%3A00%3A00%2B01%3A00")),
-    urls.join("\n"),
-  );
-  assert.ok(urls.some((u) => u.includes("to=2026-10-25T14%3A00%3A00%2B00%3A00")));
-  assert.equal(data.intervalsExpected, 2 * 56);
-  assert.ok(data.readings.length > 40);
+  // 00:00Z is 01:00 WEST, just before Lisbon falls back that morning (02:00 WEST becomes 01:00
+  // WET), so 01:00 local happens twice: the call starts an hour earlier to cover either reading.
+  // 00:00 to 12:00 local is then 13 hours elapsed: the window is halved at 06:00Z.
+  const param = (name: string) => urls.map((u) => new URL(u, "http://x").searchParams.get(name));
+  const half = ["2026-10-25T00:00:00", "2026-10-25T06:00:00"];
+  assert.deepEqual(param("from"), [...half, ...half]);
+  const ends = ["2026-10-25T06:00:00", "2026-10-25T12:00:00"];
+  assert.deepEqual(param("to"), [...ends, ...ends]);
+  assert.deepEqual(param("unit"), ["W", "W", "WH", "WH"]);
+  assert.equal(data.intervalsExpected, 2 * 48);
+  assert.equal(data.intervalsReceived, data.readings.length);
   for (const r of data.readings) {
     assert.ok(r.ts.endsWith("Z"));
     const t = Date.parse(r.ts);
@@ -98,17 +150,64 @@ Deno.test("fetchSiteData asks in the site's local offset and returns UTC interva
   const keys = data.readings.map((r) => `${r.metric}@${r.ts}`);
   assert.equal(new Set(keys).size, keys.length);
   assert.ok(data.readings.some((r) => r.metric === "energy_wh" && r.value > 0));
-  assert.equal(data.responses.length, 2);
+  assert.equal(data.responses.length, 4);
   assert.ok(!JSON.stringify(data.responses).includes("KEY-ALPHA-123456"));
 });
 
-Deno.test("a rejected key is fatal for the credential and names the V2 key it needs", async () => {
-  const { ctx } = await setup({ secret: { apiKey: "OLD-V1-KEY-999" } });
+Deno.test("a 12 h window over New York's fall-back is split, nothing lost or stored twice", async () => {
+  const { ctx, sim } = await setup({
+    sites: [{ siteId: 700, name: "Albany", timeZone: "America/New_York", peakPowerKw: 8 }],
+  });
+  // 00:00Z..12:00Z on 2026-11-01 spans 20:00 EDT to 07:00 EST: 12 h elapsed, 11 on the wall; its
+  // end falls after the repeated 01:00-02:00, its start is unambiguous.
+  for (
+    const [from, to] of [
+      ["2026-11-01T00:00:00Z", "2026-11-01T12:00:00Z"],
+      ["2026-11-01T05:30:00Z", "2026-11-01T17:30:00Z"],
+      ["2026-11-01T06:30:00Z", "2026-11-01T18:30:00Z"],
+    ]
+  ) {
+    sim.resetRequests();
+    const window = { from: new Date(from), to: new Date(to) };
+    const data = await solaredge.fetchSiteData(ctx, {
+      vendorSiteId: "700",
+      timezone: "America/New_York",
+    }, window);
+    const power = data.readings.filter((r) => r.metric === "power_w").map((r) => Date.parse(r.ts));
+    // Every quarter hour of the window has its one reading: 48 of them (night ones are null).
+    const nullsOrValues = data.dropped;
+    assert.ok(nullsOrValues >= 0);
+    assert.equal(new Set(power).size, power.length);
+    for (let i = 1; i < power.length; i++) assert.equal(power[i] - power[i - 1], 900_000);
+    assert.ok(power.every((t) => t > window.from.getTime() && t <= window.to.getTime()));
+    for (const u of sim.requests("KEY-ALPHA-123456").urls) {
+      const q = new URL(u, "http://x").searchParams;
+      assert.match(q.get("from")!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00$/);
+      assert.match(q.get("to")!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00$/);
+    }
+    // The simulator refuses a call over 12 h (either count), so every call it answered was fine.
+    assert.equal(data.intervalsExpected, 2 * 48);
+  }
+});
+
+Deno.test("a revoked V2 key is fatal with SolarEdge's own reason", async () => {
+  const { ctx } = await setup({ secret: { apiKey: "revoked-v2-key-0001" } });
   await assert.rejects(
     solaredge.fetchSitesList(ctx),
     (e: unknown) =>
-      e instanceof FatalCredentialError && e.status === 401 && /V2 key/.test(e.message) &&
-      !e.message.includes("OLD-V1-KEY-999"),
+      e instanceof FatalCredentialError && e.status === 401 &&
+      e.message === "SolarEdge rejected the API key (HTTP 401): Invalid API key",
+  );
+});
+
+Deno.test("a key of V1's shape is told that V1 was retired and a V2 key is needed", async () => {
+  const v1 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+  const { ctx } = await setup({ secret: { apiKey: v1 } });
+  await assert.rejects(
+    solaredge.fetchSitesList(ctx),
+    (e: unknown) =>
+      e instanceof FatalCredentialError && e.status === 401 && /V1 key/.test(e.message) &&
+      /V2 key/.test(e.message) && !e.message.includes(v1),
   );
 });
 
@@ -119,6 +218,26 @@ Deno.test("the retired V1 API's 410 is fatal with its own message", async () => 
     (e: unknown) =>
       e instanceof FatalCredentialError && e.status === 410 && /retired/.test(e.message),
   );
+});
+
+Deno.test("spent monthly credits are not retried and ask the core to pause the credential", async () => {
+  const { ctx, sim, sleeps } = await setup();
+  sim.addAccount({
+    apiKey: "KEY-ALPHA-123456",
+    sites: [{ siteId: 501, name: "Lisbon roof", timeZone: "Europe/Lisbon", peakPowerKw: 5 }],
+    monthlyCredits: 0,
+  });
+  const window = { from: new Date("2026-10-25T10:00:00Z"), to: new Date("2026-10-25T11:00:00Z") };
+  await assert.rejects(
+    solaredge.fetchSiteData(ctx, { vendorSiteId: "501", timezone: "Europe/Lisbon" }, window),
+    (e: unknown) =>
+      e instanceof RetriableError && e.status === 429 && (e.retryAfterMs ?? 0) >= 60_000 &&
+      e.message.startsWith(
+        "SolarEdge monthly API credits are spent; paused until the billing cycle resets",
+      ) && /Monthly API credit quota exceeded/.test(e.message),
+  );
+  assert.equal(sim.requests("KEY-ALPHA-123456").count, 1);
+  assert.deepEqual(sleeps, []);
 });
 
 Deno.test("429 with Retry-After and a 5xx are retried and the data still arrives", async () => {
@@ -150,7 +269,11 @@ Deno.test("a site the key cannot see fails that site only (403 is not fatal here
   const window = { from: new Date("2026-10-25T10:00:00Z"), to: new Date("2026-10-25T11:00:00Z") };
   await assert.rejects(
     solaredge.fetchSiteData(ctx, { vendorSiteId: "777", timezone: "UTC" }, window),
-    (e: unknown) => e instanceof BadRecordError && e.status === 403,
+    (e: unknown) =>
+      e instanceof BadRecordError && e.status === 403 &&
+      e.message ===
+        "Cannot call SolarEdge /sites/777/power: received HTTP 403: " +
+          "Site 777 is not accessible with this API key",
   );
 });
 
@@ -182,4 +305,41 @@ Deno.test("a vendor that hangs is timed out and the call repeated", async () => 
   }, window);
   assert.equal(data.responses.length, 2);
   assert.equal(sim.requests("HANG-KEY-000001").count, 3);
+});
+
+Deno.test("a body of unreadable timestamps fails the window; an all-null night passes", async () => {
+  const body = (name: string) =>
+    Deno.readTextFileSync(new URL(`./testdata/${name}`, import.meta.url));
+  const run = async (file: string) => {
+    const { ctx } = await simContext(solaredge, { apiKey: "K" }, {
+      baseUrl: BASE,
+      now: NOW,
+      // The same values for both series; energy only differs in its unit.
+      handler: (req) =>
+        Promise.resolve(
+          new Response(
+            req.url.includes("/energy")
+              ? body(file).replace('"unit": "W"', '"unit": "WH"')
+              : body(file),
+            { headers: { "content-type": "application/json" } },
+          ),
+        ),
+    });
+    const window = { from: new Date("2026-06-01T10:00:00Z"), to: new Date("2026-06-01T11:00:00Z") };
+    return await solaredge.fetchSiteData(
+      ctx,
+      { vendorSiteId: "1", timezone: "Europe/Berlin" },
+      window,
+    );
+  };
+  const garbled = await run("power_unreadable.json");
+  assert.deepEqual(garbled.readings, []);
+  assert.throws(
+    () => assertReadable("solaredge site 1", garbled),
+    (e: unknown) =>
+      e instanceof BadRecordError && /values\[\]\.timestamp \(4 unreadable/.test(e.message),
+  );
+  const night = await run("power_night.json");
+  assert.deepEqual([night.readings, night.unreadable], [[], []]);
+  assertReadable("solaredge site 1", night);
 });

@@ -1,28 +1,34 @@
 /**
  * SolarEdge V2 `/power` and `/energy` bodies to canonical readings. Pure: no fetch, no env.
- * Values are stamped with the interval START in site-local time with an offset (vendors.md §1.8);
- * a reading is stamped with the interval END in UTC. `null` means no data and is dropped, never
- * turned into a zero.
+ * Values are stamped with the interval START in site-local time with an offset (vendors.md,
+ * Corrections December 2026); a reading is stamped with the interval END in UTC. `null` means no
+ * data and is dropped, never turned into a zero. The unit varies by site and size: power `W`,
+ * `KW`, `MW`; energy `WH`, `KWH`, `MWH`, `GWH` (same source); all are scaled to W and Wh.
+ * A timestamp or value that cannot be read is noted in `unreadable`, so that a response of only
+ * such values fails its window instead of passing as an empty night (shared/unreadable.ts).
  */
 import { BadRecordError } from "../../../shared/errors.ts";
 import { zonedToUtc } from "../../../shared/time.ts";
 import type { Reading } from "../../../shared/types.ts";
+import { type UnreadableField, UnreadableValues } from "../../../shared/unreadable.ts";
 
 export type SolarEdgeSeries = "power" | "energy";
 
 interface SeriesBody {
-  unit?: string;
-  resolution?: string;
+  unit?: unknown;
+  resolution?: unknown;
   values?: Array<{ timestamp?: unknown; value?: unknown }>;
 }
 
 export interface MappedSeries {
   readings: Reading[];
   dropped: number;
+  unreadable: UnreadableField[];
 }
 
 const RESOLUTION_MS: Record<string, number> = { QUARTER_HOUR: 900_000, HOUR: 3_600_000 };
-const SCALE: Record<string, number> = { W: 1, KW: 1000, MW: 1e6, WH: 1, KWH: 1000, MWH: 1e6 };
+export const POWER_SCALE: Record<string, number> = { W: 1, KW: 1e3, MW: 1e6 };
+export const ENERGY_SCALE: Record<string, number> = { WH: 1, KWH: 1e3, MWH: 1e6, GWH: 1e9 };
 
 export function toReadings(
   body: unknown,
@@ -33,31 +39,49 @@ export function toReadings(
   if (!b || typeof b !== "object" || !Array.isArray(b.values)) {
     throw new BadRecordError(`Cannot read SolarEdge ${series} response: values is missing`);
   }
-  const step = RESOLUTION_MS[b.resolution ?? "QUARTER_HOUR"];
+  const resolution = b.resolution ?? "QUARTER_HOUR";
+  const step = RESOLUTION_MS[String(resolution)];
   if (step === undefined) {
-    throw new BadRecordError(
-      `Cannot read SolarEdge ${series} response: resolution ${b.resolution}`,
-    );
+    throw new BadRecordError(`Cannot read SolarEdge ${series} response: resolution ${resolution}`);
   }
-  const unit = (b.unit ?? (series === "power" ? "W" : "WH")).toUpperCase();
-  const scale = SCALE[unit];
-  if (scale === undefined || (series === "power") !== !unit.endsWith("H")) {
+  const unit = String(b.unit ?? (series === "power" ? "W" : "WH")).toUpperCase();
+  const scale = (series === "power" ? POWER_SCALE : ENERGY_SCALE)[unit];
+  if (scale === undefined) {
     throw new BadRecordError(`Cannot read SolarEdge ${series} response: unexpected unit ${unit}`);
   }
   const metric = series === "power" ? "power_w" : "energy_wh";
+  const unreadable = new UnreadableValues();
   const byTs = new Map<string, Reading>();
   let dropped = 0;
   for (const v of b.values) {
-    const start = instant(v.timestamp, options.timeZone);
-    const value = typeof v.value === "number" && Number.isFinite(v.value) ? v.value * scale : null;
-    if (start === null || value === null || (metric === "energy_wh" && value < 0)) {
+    const start = instant(v?.timestamp, options.timeZone);
+    if (start === null) {
+      unreadable.note("values[].timestamp", v?.timestamp);
+      continue;
+    }
+    const raw = v.value;
+    if (raw === null || raw === undefined) {
+      dropped++;
+      continue;
+    }
+    if (typeof raw !== "number" || !Number.isFinite(raw)) {
+      unreadable.note("values[].value", raw);
+      continue;
+    }
+    const value = raw * scale;
+    // A negative energy interval is a meter artefact, not production: a gap, not a reading.
+    if (metric === "energy_wh" && value < 0) {
       dropped++;
       continue;
     }
     const ts = new Date(start + step).toISOString();
     byTs.set(ts, { ts, metric, value: round(value) });
   }
-  return { readings: [...byTs.values()].sort((a, b) => a.ts.localeCompare(b.ts)), dropped };
+  return {
+    readings: [...byTs.values()].sort((a, b) => a.ts.localeCompare(b.ts)),
+    dropped,
+    unreadable: unreadable.list(),
+  };
 }
 
 /** Offsets are normal in V2; a bare local time is read in the site's zone when one is known. */
@@ -67,7 +91,7 @@ function instant(timestamp: unknown, timeZone?: string): number | null {
     const t = Date.parse(timestamp);
     return Number.isNaN(t) ? null : t;
   }
-  if (!timeZone) return null;
+  if (!timeZone || !/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(timestamp)) return null;
   try {
     return zonedToUtc(timestamp.replace(" ", "T"), timeZone).getTime();
   } catch {
