@@ -16,7 +16,7 @@ import { stackPaths } from "./stack_paths.ts";
 const pgBin = Deno.env.get("PG_BINDIR") ?? "/usr/lib/postgresql/15/bin";
 const logFile = stackPaths.pgLog;
 // The server's user runs pg_ctl and initdb from a directory it can enter, not the caller's.
-const asServer = (cmd: string[]) => ({ cmd: asPostgresUser(cmd), cwd: stackPaths.cluster });
+const asServer = (cmd: string[]) => ({ cmd: asPostgresUser(cmd), cwd: "/" });
 
 /** Re-written before every start, so a change here reaches an existing cluster on its restart. */
 function stackConf(): string {
@@ -39,10 +39,14 @@ function stackConf(): string {
   ].join("\n");
 }
 
+// Where a root checkout kept its cluster before it moved to postgres's home (stack_paths.ts): a
+// server still running there from before is stopped by `stack down` like the current one.
+const legacyPgData = stackPaths.clusterOutside ? `${stackPaths.state}/pg` : undefined;
+
 /** Whether the cluster's postmaster is running (`pg_ctl status`). */
-export async function postgresRunning(): Promise<boolean> {
-  if (!existsSync(`${stackPaths.pgData}/PG_VERSION`)) return false;
-  const status = asServer([`${pgBin}/pg_ctl`, "status", "-D", stackPaths.pgData]);
+export async function postgresRunning(pgData: string = stackPaths.pgData): Promise<boolean> {
+  if (!existsSync(`${pgData}/PG_VERSION`)) return false;
+  const status = asServer([`${pgBin}/pg_ctl`, "status", "-D", pgData]);
   const { code } = await runCommand(status.cmd, { cwd: status.cwd, check: false });
   return code === 0;
 }
@@ -58,7 +62,13 @@ export async function postgresAnswers(): Promise<boolean> {
 export async function startPostgres(): Promise<"initialised" | "started" | "running"> {
   if (await postgresRunning()) return "running";
   if (await postgresAnswers()) {
-    throw new Error(`Cannot start PostgreSQL: port ${stackPorts.db} is used by another server`);
+    const hint = legacyPgData && (await postgresRunning(legacyPgData))
+      ? ` (the cluster in ${legacyPgData}, from before the cluster moved to ${stackPaths.cluster}:` +
+        " run `deno task stack down` once)"
+      : "";
+    throw new Error(
+      `Cannot start PostgreSQL: port ${stackPorts.db} is used by another server${hint}`,
+    );
   }
   const fresh = !existsSync(`${stackPaths.pgData}/PG_VERSION`);
   await Deno.mkdir(stackPaths.logs, { recursive: true });
@@ -89,11 +99,13 @@ export async function startPostgres(): Promise<"initialised" | "started" | "runn
 
 /** Stops the cluster (fast mode: open sessions are rolled back); false when it was not running. */
 export async function stopPostgres(): Promise<boolean> {
-  if (!(await postgresRunning())) return false;
-  await run(
-    asServer([`${pgBin}/pg_ctl`, "stop", "-D", stackPaths.pgData, "-m", "fast", "-w", "-s"]),
-  );
-  return true;
+  let stopped = false;
+  for (const pgData of [stackPaths.pgData, legacyPgData]) {
+    if (pgData === undefined || !(await postgresRunning(pgData))) continue;
+    await run(asServer([`${pgBin}/pg_ctl`, "stop", "-D", pgData, "-m", "fast", "-w", "-s"]));
+    stopped = true;
+  }
+  return stopped;
 }
 
 async function initCluster(): Promise<void> {

@@ -3,16 +3,19 @@
  * 700, as `mktemp -d` makes it, or /root), where the OS user `postgres` cannot enter: the test
  * clones this repository into such a directory and runs `stack up`, `status`, a query and
  * `stack down --reset` there. The clone's stack runs beside the one the suite uses, on ports
- * shifted by LOCAL_STACK_PORT_OFFSET, and the test stops whatever it started.
+ * shifted by LOCAL_STACK_PORT_OFFSET, and the test stops whatever it started. Like any clone it
+ * holds the committed HEAD, not uncommitted changes of this checkout.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import postgres from "postgres";
 import { isStackUp } from "../../local/stack.ts";
+import { portOffset, stackPorts } from "../../local/stack_env.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const OFFSET = 100;
-const DB_PORT = 54322 + OFFSET;
+// 100 above the suite's own stack, whichever ports that one uses.
+const OFFSET = portOffset + 100;
+const DB_PORT = stackPorts.db + 100;
 const STEP_TIMEOUT_MS = 240_000;
 
 interface Outcome {
