@@ -88,8 +88,11 @@ export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
   SMA_BC_URL: `http://${host}:${stackPorts.sma}`,
   SMA_CLIENT_ID: "local-sma-client-id",
   SMA_CLIENT_SECRET: "local-sma-client-secret",
-  // One GoodWe simulator plays SEMS+, the legacy portal and the regional API hosts.
+  // One GoodWe simulator plays SEMS+, the legacy portal and the regional API hosts; path prefixes
+  // stand in for the eu-semsplus and cn-semsplus host names.
   GOODWE_LOGIN_URL: `http://${host}:${stackPorts.goodwe}`,
+  GOODWE_LOGIN_URL_EU: `http://${host}:${stackPorts.goodwe}/eu-semsplus`,
+  GOODWE_LOGIN_URL_CN: `http://${host}:${stackPorts.goodwe}/cn-semsplus`,
   GOODWE_LEGACY_LOGIN_URL: `http://${host}:${stackPorts.goodwe}`,
 });
 

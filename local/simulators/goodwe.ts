@@ -1,16 +1,20 @@
 /**
  * A local GoodWe SEMS cloud for the demo, the integration tests and the benchmark. One server
- * plays both login hosts (SEMS+ `/web/sems/sems-user/api/v1/auth/cross-login` and the classic
- * `/api/v2|v3/Common/CrossLogin`) and the regional APIs under `/{eu|us|au}/api/`, whose base the
- * logins answer as `api`. Like GoodWe it answers every API call with HTTP 200 and a `code`:
- * 100001 for an unknown token or one sent to another region, 100002 for an expired session, 100005
- * for a wrong password, GY0429 past the per-account per-minute limit. `/_sim` is an
- * unauthenticated admin API. Facts: ../../shared/vendors.md §4.
+ * plays every login host and the regional APIs under `/{eu|us|au}/api/`, whose base the logins
+ * answer as `api`. The SEMS+ hosts are told apart by a path prefix standing in for the host name
+ * (vendors.md "Corrections, December 2026": global `semsplus.goodwe.com`, `eu-semsplus.goodwe.com`,
+ * `cn-semsplus.goodwe.com`): `/web/sems/...` is global, `/eu-semsplus/web/sems/...` and
+ * `/cn-semsplus/web/sems/...` the regional ones; the classic CrossLogin is `/api/v3/Common/CrossLogin`
+ * and its retired v2 path answers 100000 "ver is not fund" (#189). Like GoodWe it answers every API
+ * call with HTTP 200 and a `code`: 100001 for an unknown token or one sent to another region, 100002
+ * for an expired session, 100005 for a wrong password, GY0429 past the per-account per-minute
+ * limit. `/_sim` is an unauthenticated admin API. Facts: ../../shared/vendors.md §4 and its
+ * December 2026 corrections.
  */
 import { adminResponse } from "./goodwe_admin.ts";
 import { validAccount } from "./goodwe_accounts.ts";
 import { EXPIRED, NOT_LOGGED_IN, RATE_LIMITED, semsError } from "./goodwe_answer.ts";
-import type { SimDateFormat } from "./goodwe_clock.ts";
+import type { SimDateFormat, SimTimeStyle } from "./goodwe_clock.ts";
 import { createFaultStore, faultResponse, type SimFault } from "./goodwe_faults.ts";
 import { LOGIN_PATHS, loginResponse } from "./goodwe_login.ts";
 import { regionalResponse } from "./goodwe_routes.ts";
@@ -18,7 +22,7 @@ import { createSessionStore, type SimSession } from "./goodwe_sessions.ts";
 import { createRateLimit } from "./solaredge_rate_limit.ts";
 import { serveSimulator } from "./serve.ts";
 
-export type { SimDateFormat } from "./goodwe_clock.ts";
+export type { SimDateFormat, SimTimeStyle } from "./goodwe_clock.ts";
 export type { FaultKind, SimFault } from "./goodwe_faults.ts";
 
 export interface SimPlant {
@@ -36,6 +40,16 @@ export interface SimAccount {
   password: string;
   /** The account's locale date format, `MM/dd/yyyy` when omitted. */
   dateFormat?: SimDateFormat;
+  /**
+   * `spaced` prints times with a space after each colon (`17: 06: 27`), as a real monitor detail
+   * does (goodwe-sems-home-assistant tests/test-data/20250623_homekit_getData.json).
+   */
+  timeStyle?: SimTimeStyle;
+  /**
+   * The SEMS+ login host that knows the account, `global` when omitted; the other SEMS+ hosts
+   * answer it 100005. `cn` also wants `isChinese: true` (goodwe-sems-home-assistant#183).
+   */
+  loginHost?: "global" | "eu" | "cn";
   /** Which regional API the logins send the account to; `eu` when omitted. */
   region?: "eu" | "us" | "au";
   plants: SimPlant[];
@@ -43,6 +57,16 @@ export interface SimAccount {
   ownerOnly?: boolean;
   /** `parameter-error`: SEMS+ answers 100004 for this account, as reported in Sept 2026. */
   semsPlusLogin?: "ok" | "parameter-error";
+  /**
+   * `no-token`: the classic login answers success whose `data` holds no token, as reported for
+   * the same accounts since 2026-09-23 (goodwe-sems-home-assistant#213).
+   */
+  legacyLogin?: "ok" | "no-token";
+  /**
+   * The account is refused: every session it gets is answered 100002 right after the login
+   * (goodwe-sems-home-assistant#216).
+   */
+  refused?: boolean;
   perMinuteLimit?: number;
 }
 
@@ -123,6 +147,7 @@ export function createGoodWeSimulator(options: GoodWeSimulatorOptions = {}): Goo
         if (check !== "ok" || !account) {
           return semsError(check === "expired" ? EXPIRED : NOT_LOGGED_IN);
         }
+        if (account.refused) return semsError(EXPIRED);
         return regionalResponse(account, regional![2], body, at) ?? notFound();
       };
       // Requests that name no known account are answered but neither logged nor limited.

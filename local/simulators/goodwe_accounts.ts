@@ -7,6 +7,7 @@ import { DATE_FORMATS } from "./goodwe_clock.ts";
 import { assertTimeZone } from "./zoned_time.ts";
 
 const REGIONS = ["eu", "us", "au"];
+const LOGIN_HOSTS = ["global", "eu", "cn"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A private copy of the account, or a TypeError/RangeError naming what is wrong. */
@@ -15,6 +16,7 @@ export function validAccount(input: SimAccount): SimAccount {
     throw new TypeError("Cannot add account: the body must be a JSON object");
   }
   const { account, password, dateFormat, region, plants, ownerOnly, semsPlusLogin } = input;
+  const { timeStyle, loginHost, legacyLogin, refused } = input;
   if (typeof account !== "string" || account === "") {
     throw new TypeError("Cannot add account: account must be a non-empty string");
   }
@@ -33,6 +35,18 @@ export function validAccount(input: SimAccount): SimAccount {
   }
   if (semsPlusLogin !== undefined && !["ok", "parameter-error"].includes(semsPlusLogin)) {
     throw new TypeError(`${where}: semsPlusLogin must be "ok" or "parameter-error"`);
+  }
+  if (legacyLogin !== undefined && !["ok", "no-token"].includes(legacyLogin)) {
+    throw new TypeError(`${where}: legacyLogin must be "ok" or "no-token"`);
+  }
+  if (timeStyle !== undefined && !["plain", "spaced"].includes(timeStyle)) {
+    throw new TypeError(`${where}: timeStyle must be "plain" or "spaced"`);
+  }
+  if (loginHost !== undefined && !LOGIN_HOSTS.includes(loginHost)) {
+    throw new TypeError(`${where}: loginHost must be one of ${LOGIN_HOSTS.join(", ")}`);
+  }
+  if (refused !== undefined && typeof refused !== "boolean") {
+    throw new TypeError(`${where}: refused must be a boolean`);
   }
   const limit = input.perMinuteLimit;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {

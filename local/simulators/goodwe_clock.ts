@@ -6,14 +6,27 @@
  */
 import { zonedTime } from "./zoned_time.ts";
 
-export type SimDateFormat = "MM/dd/yyyy" | "dd/MM/yyyy" | "yyyy-MM-dd" | "dd.MM.yyyy";
+// `MM.dd.yyyy` is the `date_format` of two real captures (20250623_homekit_getData.json,
+// 20260905_getData_hk1000.json in goodwe-sems-home-assistant tests/test-data).
+export type SimDateFormat =
+  | "MM/dd/yyyy"
+  | "dd/MM/yyyy"
+  | "yyyy-MM-dd"
+  | "dd.MM.yyyy"
+  | "MM.dd.yyyy"
+  | "dd-MM-yyyy";
 
 export const DATE_FORMATS: readonly SimDateFormat[] = [
   "MM/dd/yyyy",
   "dd/MM/yyyy",
   "yyyy-MM-dd",
   "dd.MM.yyyy",
+  "MM.dd.yyyy",
+  "dd-MM-yyyy",
 ];
+
+/** `spaced`: `17: 06: 27`, a space after each colon, as a real monitor detail prints it. */
+export type SimTimeStyle = "plain" | "spaced";
 
 export const SAMPLE_MS = 5 * 60_000;
 const HOUR_MS = 3_600_000;
@@ -22,13 +35,15 @@ export function formatSemsTime(
   at: Date,
   timeZone: string,
   format: SimDateFormat = "MM/dd/yyyy",
+  style: SimTimeStyle = "plain",
 ): string {
   const t = zonedTime(at, timeZone);
   const date = format
     .replace("yyyy", pad(t.year, 4))
     .replace("MM", pad(t.month))
     .replace("dd", pad(t.day));
-  return `${date} ${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`;
+  const colon = style === "spaced" ? ": " : ":";
+  return `${date} ${[t.hour, t.minute, t.second].map((n) => pad(n)).join(colon)}`;
 }
 
 /** `YYYY-MM-DD` in the zone. */

@@ -3,12 +3,15 @@
  * captured answers (fixtures/vendors/goodwe) including GoodWe's spellings (`tempperature`,
  * `bettery`, `betteryStatus`, `homKit`, `energeStatisticsCharts`), unit-suffixed `powerflow`
  * strings, and the "no reading" sentinels 6553.5 (V, A) and 655.35 (Hz) on the AC phases and PV
- * inputs an inverter does not have. As in both captures, `info.time` and the inverters'
+ * inputs an inverter does not have. As in every capture, `info.time` and the inverters'
  * `last_refresh_time` are MM/dd/yyyy whatever the account's `date_format`; `d.last_refresh_time`
- * follows the account's format.
+ * follows the account's format, separator included (`09.05.2026` under `MM.dd.yyyy` in
+ * 20260905_getData_hk1000.json), and a `spaced` account prints `17: 06: 27` everywhere
+ * (20250623_homekit_getData.json). `time_span` is minus the UTC offset in hours, fractional for
+ * half-hour zones (vendors.md "Corrections, December 2026").
  */
 import type { SimAccount, SimPlant } from "./goodwe.ts";
-import { formatSemsTime, type SimDateFormat } from "./goodwe_clock.ts";
+import { formatSemsTime, type SimDateFormat, type SimTimeStyle } from "./goodwe_clock.ts";
 import { type PlantState, plantState } from "./goodwe_production.ts";
 import { zonedTime } from "./zoned_time.ts";
 
@@ -19,6 +22,7 @@ export function monitorDetail(account: SimAccount, plant: SimPlant, now: Date) {
   const state = plantState(plant, now);
   const tz = plant.timeZone;
   const format: SimDateFormat = account.dateFormat ?? "MM/dd/yyyy";
+  const style = account.timeStyle ?? "plain";
   const reported = state.lastReport ?? now;
   const loadW = Math.round(350 + 300 * wobble(`${plant.id}@${Math.floor(now.getTime() / 3e5)}`));
   const hours = zonedTime(now, tz).hour + zonedTime(now, tz).minute / 60;
@@ -27,7 +31,7 @@ export function monitorDetail(account: SimAccount, plant: SimPlant, now: Date) {
   return {
     info: {
       powerstation_id: plant.id,
-      time: formatSemsTime(now, tz),
+      time: formatSemsTime(now, tz, "MM/dd/yyyy", style),
       date_format: format,
       date_format_ym: format.includes("yyyy-") ? "yyyy-MM" : "MM/yyyy",
       stationname: plant.name,
@@ -53,7 +57,7 @@ export function monitorDetail(account: SimAccount, plant: SimPlant, now: Date) {
       yield_rate: 0.22,
       currency: "EUR",
     },
-    inverter: [inverter(plant, state, format, reported)],
+    inverter: [inverter(plant, state, { format, style }, reported)],
     homKit: { homeKitLimit: false, sn: null },
     hasPowerflow: true,
     powerflow: {
@@ -82,7 +86,12 @@ export function monitorDetail(account: SimAccount, plant: SimPlant, now: Date) {
   };
 }
 
-function inverter(plant: SimPlant, state: PlantState, format: SimDateFormat, reported: Date) {
+function inverter(
+  plant: SimPlant,
+  state: PlantState,
+  printed: { format: SimDateFormat; style: SimTimeStyle },
+  reported: Date,
+) {
   const tz = plant.timeZone;
   const phases = plant.capacityKw > 6 ? 3 : 1;
   const hz = tz.startsWith("America/") ? 60 : 50;
@@ -90,7 +99,7 @@ function inverter(plant: SimPlant, state: PlantState, format: SimDateFormat, rep
   const vac = (n: number) => (on ? round(229 + 4 * wobble(`${plant.id}vac${n}`), 1) : 0);
   const d: Record<string, number | string> = {
     pw_id: plant.id,
-    last_refresh_time: formatSemsTime(reported, tz, format),
+    last_refresh_time: formatSemsTime(reported, tz, printed.format, printed.style),
     pac: state.pacW,
     eDay: state.todayKwh,
     eTotal: state.totalKwh,
@@ -120,8 +129,8 @@ function inverter(plant: SimPlant, state: PlantState, format: SimDateFormat, rep
     emonth: state.monthKwh,
     etotal: state.totalKwh,
     tempperature: on ? round(28 + 12 * (state.pacW / (plant.capacityKw * 1000)), 1) : 0,
-    time: formatSemsTime(reported, tz),
-    last_refresh_time: formatSemsTime(reported, tz),
+    time: formatSemsTime(reported, tz, "MM/dd/yyyy", printed.style),
+    last_refresh_time: formatSemsTime(reported, tz, "MM/dd/yyyy", printed.style),
     d,
   };
 }

@@ -1,16 +1,21 @@
 /**
  * Serves the GoodWe SEMS simulator for the local stack and the demo:
  * `deno run -A local/simulators/goodwe_main.ts --port 54334 [--seed-demo]`.
- * Point GOODWE_LOGIN_URL and GOODWE_LEGACY_LOGIN_URL at the printed URL.
+ * Point GOODWE_LOGIN_URL and GOODWE_LEGACY_LOGIN_URL at the printed URL, GOODWE_LOGIN_URL_EU and
+ * GOODWE_LOGIN_URL_CN at it plus `/eu-semsplus` and `/cn-semsplus`.
  */
 import { serveGoodWeSimulator, type SimAccount } from "./goodwe.ts";
 import { simulatorPort } from "./serve.ts";
 
-/** What `--seed-demo` adds: a dd/MM/yyyy account with plants on both hemispheres. */
+/**
+ * What `--seed-demo` adds: a dd/MM/yyyy account with plants on both hemispheres, whose times carry
+ * a space after each colon as a real monitor detail's do (20250623_homekit_getData.json).
+ */
 export const demoAccount: SimAccount = {
   account: "demo@goodwe.example",
   password: "demo-goodwe-password",
   dateFormat: "dd/MM/yyyy",
+  timeStyle: "spaced",
   region: "eu",
   plants: [
     {

@@ -66,7 +66,7 @@ function pacByDay(account: SimAccount, body: Body, now: Date): Response {
   if (!plant) return semsData({});
   const format = account.dateFormat ?? "MM/dd/yyyy";
   const pacs = pacSamples(plant, body.date, now).map((s) => ({
-    date: formatSemsTime(s.at, plant.timeZone, format),
+    date: formatSemsTime(s.at, plant.timeZone, format, account.timeStyle),
     pac: s.pac,
   }));
   return semsData({ pacs });

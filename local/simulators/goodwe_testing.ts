@@ -32,7 +32,7 @@ export const OWNER: SimAccount = {
 };
 
 export const SEMS_PLUS_LOGIN = "/web/sems/sems-user/api/v1/auth/cross-login";
-export const LEGACY_LOGIN = "/api/v2/Common/CrossLogin";
+export const LEGACY_LOGIN = "/api/v3/Common/CrossLogin";
 
 // deno-lint-ignore no-explicit-any
 export type Json = any;

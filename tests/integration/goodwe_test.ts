@@ -121,3 +121,47 @@ stackTest(
     await fetch(`${SIM}/faults`, { method: "DELETE" }).then((r) => r.body?.cancel());
   },
 );
+
+stackTest(
+  "the GoodWe 100004 refusal reaches the credential and its sites with the new-password advice",
+  async (sql) => {
+    const account = `refused-${crypto.randomUUID()}@example.com`;
+    const plants = [
+      { id: crypto.randomUUID(), name: "Plant R", timeZone: "Europe/Amsterdam", capacityKw: 7 },
+    ];
+    await admin("/accounts", { account, password: "right-password", plants });
+    const orgId = await newOrg(sql, `GoodWe ${account}`);
+    const secret = await Keyring.parse(env.ENCRYPTION_KEY).encrypt(
+      JSON.stringify({ account, password: "right-password" }),
+    );
+    const [cred] = await sql`
+      insert into public.inverter_credentials (organization_id, source, label, secret)
+      values (${orgId}, 'goodwe', 'refused', ${secret}) returning id`;
+    const first = await waitForRun(sql, await runGoodWe(cred.id));
+    assert.equal(first.status, "succeeded");
+    // September 2026: SEMS+ starts answering 100004 for the account, and its session runs out.
+    await admin("/accounts", {
+      account,
+      password: "right-password",
+      plants,
+      semsPlusLogin: "parameter-error",
+    });
+    await admin("/expire", { account });
+    await waitForRun(sql, await runGoodWe(cred.id));
+    const [row] =
+      await sql`select status, status_reason from public.inverter_credentials where id = ${cred.id}`;
+    assert.equal(row.status, "needs_reauth");
+    assert.match(row.status_reason, /100004, "parameter error"/);
+    assert.match(row.status_reason, /log in to SEMS\+ \(semsplus\.goodwe\.com\) in a browser/);
+    assert.ok(!row.status_reason.includes("right-password"));
+    const sites =
+      await sql`select last_error from public.inverter_sites where credential_id = ${cred.id}`;
+    assert.equal(sites.length, 1);
+    assert.match(sites[0].last_error, /set a new password, then update the credential/);
+    // One login per run (the host that served the session), then none: needs_reauth stops them.
+    const logins = (await admin(`/requests?account=${encodeURIComponent(account)}`)).logins;
+    assert.equal(logins, 2);
+    await waitForRun(sql, await runGoodWe(cred.id));
+    assert.equal((await admin(`/requests?account=${encodeURIComponent(account)}`)).logins, logins);
+  },
+);

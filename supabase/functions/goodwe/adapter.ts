@@ -3,13 +3,16 @@
  * no promise that it keeps working ("This could break at any time", yaleman/pygoodwe). In 2026
  * GoodWe moved accounts from the SEMS portal (www.semsportal.com) to SEMS+ (semsplus.goodwe.com)
  * and told users that earlier access "is no longer supported"; logins on both therefore stay
- * configurable (GOODWE_LOGIN). Auth is a login with the account's e-mail and password that
- * answers a session (sent back as the JSON `token` header) and the regional API host every other
- * call must use; expired sessions show as codes 100001/100002 in HTTP 200 bodies, which the core
- * learns from `tokens.isExpired` and answers by logging in again. Limits are undocumented: the
+ * configurable (GOODWE_LOGIN), SEMS+ on its global, EU or CN host (login.ts). Auth is a login
+ * with the account's e-mail and password that answers a session (sent back as the JSON `token`
+ * header) and the regional API host every other call must use; expired sessions show as codes
+ * 100001/100002 in HTTP 200 bodies, which the core learns from `tokens.isExpired` and answers by
+ * logging in again, at most once per run (the same codes right after a fresh login mean the
+ * account is refused: vendors.md "Corrections, December 2026"). Limits are undocumented: the
  * only known one is code GY0429 "Too many requests", after which clients wait 300 s; calls are
  * made one at a time. Endpoints: the plant list, the per-day pac curve (~5 min, W) and the
- * monitor detail snapshot. Facts and sources: vendors.md §4 (TimSoethout/goodwe-sems-home-assistant
+ * monitor detail snapshot. Facts and sources: vendors.md §4 and its December 2026 corrections
+ * (TimSoethout/goodwe-sems-home-assistant
  * sems_api.py and const.py, markruys/gw2pvo gw_api.py, yaleman/pygoodwe).
  */
 import type { HttpResult } from "../../../shared/http.ts";

@@ -56,6 +56,8 @@ export function setup(options: SetupOptions = {}) {
   };
   const vendor: VendorConfig = {
     GOODWE_LOGIN_URL: "http://sim.test",
+    GOODWE_LOGIN_URL_EU: "http://sim.test/eu-semsplus",
+    GOODWE_LOGIN_URL_CN: "http://sim.test/cn-semsplus",
     GOODWE_LEGACY_LOGIN_URL: "http://sim.test",
     ...options.vendor,
   };
@@ -74,8 +76,10 @@ export function setup(options: SetupOptions = {}) {
     logger: createLogger({ write: (line) => lines.push(line) }),
   };
   const call: TokenCall = (req) => fetchWithRetry(req, http);
-  const logIn = async () => {
-    secret = await goodwe.tokens!.renew(call, secret, vendor);
+  // Each logIn() is a run of its own (a new token call), as the core opens the credential anew
+  // for every run; `call` is one run's, for tests of what a run does on its second renewal.
+  const logIn = async (runCall: TokenCall = (req) => fetchWithRetry(req, http)) => {
+    secret = await goodwe.tokens!.renew(runCall, secret, vendor);
     return secret;
   };
   return {

@@ -5,11 +5,13 @@
  * renewal the core repeats a call with its original URL: an account keeps its region across
  * logins, so the old base still fits.
  */
-import { RetriableError } from "../../../shared/errors.ts";
+import { BadRecordError, FatalCredentialError, RetriableError } from "../../../shared/errors.ts";
 import { parseJson } from "../../../shared/json.ts";
 import type { AdapterContext, RecordedResponse } from "../../../shared/types.ts";
 import { goodweConfig } from "./config.ts";
-import { answerError } from "./errors.ts";
+import { answerError, codeKind, describeAnswer } from "./errors.ts";
+import { NEW_PASSWORD_ADVICE } from "./login.ts";
+import { isUnproven, noteSessionWorks } from "./run_logins.ts";
 import type { GoodWeSecret } from "./secret.ts";
 
 export interface SemsCall {
@@ -44,8 +46,12 @@ export async function callSems(
     fatalStatuses: [],
   });
   const body = parseJson(result, label);
-  const error = answerError(body, label, goodweConfig(ctx.vendorConfig).backoffMs);
+  const token = ctx.secret.session?.token;
+  const error = refusedSession(ctx, body, label, token) ??
+    answerError(body, label, goodweConfig(ctx.vendorConfig).backoffMs);
   if (error) throw error;
+  if (token !== undefined) noteSessionWorks(token);
+  answered.add(ctx);
   return {
     data: (body as { data?: unknown }).data,
     recorded: {
@@ -55,6 +61,39 @@ export async function callSems(
       body,
     },
   };
+}
+
+// Contexts (one per credential and run) that have had at least one successful answer.
+const answered = new WeakSet<object>();
+
+/**
+ * 100001/100002 reach the adapter only after the core has renewed the session once for this call
+ * (`tokens.isExpired`). When that session is fresh from this run's login and nothing of this run
+ * has worked yet, GoodWe is refusing the account itself (goodwe-sems-home-assistant#216): the
+ * credential needs its owner, and another login would only earn GY0429. When other calls of the
+ * run worked, only this plant is refused (#197 reports 100002 for SEMS+ "stationType 2" plants
+ * with a working token): a bad record for the site.
+ */
+function refusedSession(
+  ctx: AdapterContext<GoodWeSecret>,
+  body: unknown,
+  label: string,
+  token: string | undefined,
+): Error | undefined {
+  const kind = codeKind((body as { code?: unknown } | null)?.code);
+  if (kind !== "expired" && kind !== "not_logged_in") return undefined;
+  const said = describeAnswer(body);
+  if (answered.has(ctx)) {
+    return new BadRecordError(
+      `Cannot call ${label}: GoodWe answered ${said} even after a new login, while the ` +
+        "account's other calls in this run worked; GoodWe may not serve this plant through this API",
+    );
+  }
+  if (!isUnproven(token)) return undefined;
+  return new FatalCredentialError(
+    `Cannot use GoodWe account: GoodWe answered ${said} right after a fresh login, so the ` +
+      `account itself is refused; ${NEW_PASSWORD_ADVICE}`,
+  );
 }
 
 /**

@@ -7,9 +7,23 @@ import type { VendorConfig } from "../../../shared/types.ts";
 
 export type LoginVariant = "semsplus" | "legacy";
 
+/**
+ * The SEMS+ login hosts (vendors.md "Corrections, December 2026"): `semsplus.goodwe.com` (global),
+ * `eu-semsplus.goodwe.com` for EU accounts and `cn-semsplus.goodwe.com` for CN accounts.
+ */
+export type LoginRegion = "global" | "eu" | "cn";
+export const LOGIN_REGIONS: readonly LoginRegion[] = ["global", "eu", "cn"];
+
 export interface GoodWeConfig {
-  /** SEMS+ login host (`GOODWE_LOGIN_URL`), without a trailing slash. */
+  /** Global SEMS+ login host (`GOODWE_LOGIN_URL`), without a trailing slash. */
   loginUrl: string;
+  /** SEMS+ login host per region (`GOODWE_LOGIN_URL`, `_EU`, `_CN`), without a trailing slash. */
+  loginUrls: Record<LoginRegion, string>;
+  /**
+   * `GOODWE_REGION`: the SEMS+ host of credentials whose document names no `region`; `auto` (the
+   * default) tries global, then eu (see login.ts).
+   */
+  region: LoginRegion | "auto";
   /** Classic SEMS portal login host (`GOODWE_LEGACY_LOGIN_URL`), without a trailing slash. */
   legacyLoginUrl: string;
   /** `GOODWE_LOGIN`: the login variants to try, in order. */
@@ -19,13 +33,22 @@ export interface GoodWeConfig {
 }
 
 export const DEFAULT_LOGIN_URL = "https://semsplus.goodwe.com";
+export const DEFAULT_EU_LOGIN_URL = "https://eu-semsplus.goodwe.com";
+export const DEFAULT_CN_LOGIN_URL = "https://cn-semsplus.goodwe.com";
 export const DEFAULT_LEGACY_LOGIN_URL = "https://www.semsportal.com";
 // What the SEMS Home Assistant integration waits after GY0429 (vendors.md §4.2).
 const DEFAULT_BACKOFF_SECONDS = 300;
 
 export function goodweConfig(vendor: VendorConfig): GoodWeConfig {
+  const loginUrl = baseUrl(vendor, "GOODWE_LOGIN_URL", DEFAULT_LOGIN_URL);
   return {
-    loginUrl: baseUrl(vendor, "GOODWE_LOGIN_URL", DEFAULT_LOGIN_URL),
+    loginUrl,
+    loginUrls: {
+      global: loginUrl,
+      eu: baseUrl(vendor, "GOODWE_LOGIN_URL_EU", DEFAULT_EU_LOGIN_URL),
+      cn: baseUrl(vendor, "GOODWE_LOGIN_URL_CN", DEFAULT_CN_LOGIN_URL),
+    },
+    region: regionSetting(vendor.GOODWE_REGION),
     legacyLoginUrl: baseUrl(vendor, "GOODWE_LEGACY_LOGIN_URL", DEFAULT_LEGACY_LOGIN_URL),
     logins: loginOrder(vendor.GOODWE_LOGIN),
     backoffMs: backoffSeconds(vendor.GOODWE_RATE_LIMIT_BACKOFF_SECONDS) * 1000,
@@ -58,6 +81,16 @@ function loginOrder(raw: string | undefined): LoginVariant[] {
     if (!order.includes(name)) order.push(name);
   }
   return order;
+}
+
+function regionSetting(raw: string | undefined): LoginRegion | "auto" {
+  const name = raw?.trim().toLowerCase() || "auto";
+  if (name === "auto" || (LOGIN_REGIONS as readonly string[]).includes(name)) {
+    return name as LoginRegion | "auto";
+  }
+  throw new VendorConfigError(
+    `Cannot use GOODWE_REGION: expected auto, global, eu or cn, got ${raw}`,
+  );
 }
 
 function backoffSeconds(raw: string | undefined): number {

@@ -4,13 +4,19 @@
  */
 import assert from "node:assert/strict";
 import { goodwe, type GoodWeSecret } from "./adapter.ts";
+import { FatalCredentialError } from "../../../shared/errors.ts";
 import { createGoodWeSimulator, type GoodWeSimulator } from "../../../local/simulators/goodwe.ts";
 import { fetchWithRetry } from "../../../shared/http.ts";
 import { adapterConformance } from "../../../shared/testing/adapter_conformance.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 
 const NOW = new Date("2026-06-15T14:07:00Z");
-const VENDOR = { GOODWE_LOGIN_URL: "http://sim.test", GOODWE_LEGACY_LOGIN_URL: "http://sim.test" };
+const VENDOR = {
+  GOODWE_LOGIN_URL: "http://sim.test",
+  GOODWE_LOGIN_URL_EU: "http://sim.test/eu-semsplus",
+  GOODWE_LOGIN_URL_CN: "http://sim.test/cn-semsplus",
+  GOODWE_LEGACY_LOGIN_URL: "http://sim.test",
+};
 const ACCOUNT = "conformance@example.com";
 const PLANT = "c0ffee00-1234-4abc-8def-0123456789ab";
 const base = { baseUrl: VENDOR.GOODWE_LOGIN_URL, vendorConfig: VENDOR, now: NOW };
@@ -101,4 +107,64 @@ Deno.test("through the core, a wrong password marks the credential for re-author
   }, { ...base, handler: sim.handler });
   await assert.rejects(goodwe.fetchSitesList(ctx), /code 100005, "Email or password error"/);
   assert.equal(store.creds[0].status, "needs_reauth");
+});
+
+Deno.test("through the core, 100002 right after a fresh login disables the credential after one login", async () => {
+  const sim = simulator();
+  sim.addAccount({
+    account: ACCOUNT,
+    password: "conformance-password",
+    refused: true,
+    plants: [{ id: PLANT, name: "Noon", timeZone: "Europe/Rome", capacityKw: 6 }],
+  });
+  const { ctx, store } = await simContext(goodwe, {
+    account: ACCOUNT,
+    password: "conformance-password",
+  }, { ...base, handler: sim.handler });
+  await assert.rejects(
+    goodwe.fetchSitesList(ctx),
+    (e: unknown) =>
+      e instanceof FatalCredentialError && /account itself is refused/.test(e.message),
+  );
+  assert.equal(store.creds[0].status, "needs_reauth");
+  assert.match(store.credentialStatus.get("cred-1")?.reason ?? "", /set a new password/);
+  assert.equal(sim.requests(ACCOUNT).logins, 1);
+});
+
+Deno.test("through the core, an expired session of a refused account costs one login, not a loop", async () => {
+  const sim = simulator();
+  const secret = await loggedIn(sim);
+  sim.addAccount({
+    account: ACCOUNT,
+    password: "conformance-password",
+    refused: true,
+    plants: [{ id: PLANT, name: "Noon", timeZone: "Europe/Rome", capacityKw: 6 }],
+  });
+  const { ctx } = await simContext(goodwe, secret, { ...base, handler: sim.handler });
+  const window = { from: new Date("2026-06-15T10:00:00Z"), to: new Date("2026-06-15T12:00:00Z") };
+  const site = { vendorSiteId: PLANT, timezone: "Europe/Rome" };
+  await assert.rejects(goodwe.fetchSiteData(ctx, site, window), FatalCredentialError);
+  await assert.rejects(goodwe.fetchSiteData(ctx, site, window));
+  // The login above, then exactly one in this run.
+  assert.equal(sim.requests(ACCOUNT).logins, 2);
+});
+
+Deno.test("through the core, SEMS+ 100004 sets needs_reauth with the new-password advice", async () => {
+  const sim = simulator();
+  sim.addAccount({
+    account: ACCOUNT,
+    password: "conformance-password",
+    semsPlusLogin: "parameter-error",
+    plants: [],
+  });
+  const { ctx, store } = await simContext(goodwe, {
+    account: ACCOUNT,
+    password: "conformance-password",
+  }, { ...base, handler: sim.handler });
+  await assert.rejects(goodwe.fetchSitesList(ctx), FatalCredentialError);
+  assert.equal(store.creds[0].status, "needs_reauth");
+  assert.match(
+    store.credentialStatus.get("cred-1")?.reason ?? "",
+    /100004, "parameter error".*log in to SEMS\+ \(semsplus\.goodwe\.com\) in a browser and set a new password/,
+  );
 });

@@ -2,10 +2,16 @@
 import assert from "node:assert/strict";
 import { goodwe } from "./adapter.ts";
 import { ACCOUNT, cannedFetch, PASSWORD, setup } from "./adapter_testing.ts";
-import { FatalCredentialError, RetriableError, VendorConfigError } from "../../../shared/errors.ts";
+import {
+  BadRecordError,
+  FatalCredentialError,
+  RetriableError,
+  VendorConfigError,
+} from "../../../shared/errors.ts";
 
 const SEMS_PLUS = "/web/sems/sems-user/api/v1/auth/cross-login";
-const CLASSIC = "/api/v2/Common/CrossLogin";
+const CLASSIC = "/api/v3/Common/CrossLogin";
+const EU_SEMS_PLUS = `/eu-semsplus${SEMS_PLUS}`;
 const tokens = goodwe.tokens!;
 
 const sharedDir = new URL("../../../../shared/fixtures/vendors/goodwe/", import.meta.url);
@@ -90,28 +96,54 @@ Deno.test("renew with GOODWE_LOGIN=legacy uses the classic CrossLogin and its pl
   assert.deepEqual(live.sim.requests(ACCOUNT).paths.slice(0, 1), [CLASSIC]);
 });
 
-Deno.test("renew falls back to the classic login when SEMS+ answers 100004", async () => {
+Deno.test("renew falls back to the classic login when both SEMS+ hosts answer 100004", async () => {
   const { sim, ctx, logIn } = setup({
     account: { semsPlusLogin: "parameter-error" },
     vendor: { GOODWE_LOGIN: "semsplus,legacy" },
   });
   await logIn();
   assert.equal((await goodwe.fetchSitesList(ctx)).length, 2);
-  assert.deepEqual(sim.requests(ACCOUNT).paths.slice(0, 2), [SEMS_PLUS, CLASSIC]);
+  assert.deepEqual(sim.requests(ACCOUNT).paths.slice(0, 3), [SEMS_PLUS, EU_SEMS_PLUS, CLASSIC]);
 });
 
-Deno.test("renew without a fallback turns SEMS+ 100004 into a fatal error with GoodWe's words", async () => {
-  const { logIn } = setup({ account: { semsPlusLogin: "parameter-error" } });
+Deno.test("SEMS+ 100004 is fatal with what the operator must do, after at most two hosts", async () => {
+  const { sim, logIn } = setup({ account: { semsPlusLogin: "parameter-error" } });
   await assert.rejects(
     logIn(),
     (e: unknown) =>
       e instanceof FatalCredentialError &&
       e.message ===
-        'Cannot log in to GoodWe (SEMS+): GoodWe answered code 100004, "parameter error"',
+        'Cannot log in to GoodWe (SEMS+ global): GoodWe refused the SEMS+ login with code 100004, "parameter error" (100004 parameter error is GoodWe\'s answer to accounts that need a new password); log in to SEMS+ (semsplus.goodwe.com) in a browser and set a new password, then update the credential',
   );
+  assert.deepEqual(sim.requests(ACCOUNT).paths, [SEMS_PLUS, EU_SEMS_PLUS]);
 });
 
-Deno.test("a wrong password is fatal, quotes GoodWe and not the password, and is not retried elsewhere", async () => {
+Deno.test("the classic login's token-less success has its own message, and SEMS+ 100004 wins", async () => {
+  const { logIn } = setup({
+    account: { legacyLogin: "no-token" },
+    vendor: { GOODWE_LOGIN: "legacy" },
+  });
+  await assert.rejects(
+    logIn(),
+    (e: unknown) =>
+      e instanceof FatalCredentialError &&
+      e.message ===
+        'Cannot log in to GoodWe (classic SEMS): GoodWe answered success (code 0, "Successful") without a usable session token, as it does for accounts it refuses since September 2026; log in to SEMS+ (semsplus.goodwe.com) in a browser and set a new password, then update the credential',
+  );
+  const both = setup({
+    account: { semsPlusLogin: "parameter-error", legacyLogin: "no-token" },
+    vendor: { GOODWE_LOGIN: "semsplus,legacy", GOODWE_REGION: "eu" },
+  });
+  await assert.rejects(
+    both.logIn(),
+    (e: unknown) =>
+      e instanceof FatalCredentialError &&
+      /^Cannot log in to GoodWe \(SEMS\+ eu\): .*100004/.test(e.message),
+  );
+  assert.deepEqual(both.sim.requests(ACCOUNT).paths, [EU_SEMS_PLUS, CLASSIC]);
+});
+
+Deno.test("a wrong password is fatal, quotes GoodWe and not the password, and skips the classic login", async () => {
   const { sim, logIn, setSecret } = setup({ vendor: { GOODWE_LOGIN: "semsplus,legacy" } });
   setSecret({ account: ACCOUNT, password: "wrong-horse-battery" });
   await assert.rejects(
@@ -121,7 +153,61 @@ Deno.test("a wrong password is fatal, quotes GoodWe and not the password, and is
       /code 100005, "Email or password error"$/.test(e.message) &&
       !e.message.includes("wrong-horse-battery") && !e.message.includes(ACCOUNT),
   );
-  assert.equal(sim.requests(ACCOUNT).logins, 1);
+  // Detection asks the EU host once too; the classic login would only repeat the refusal.
+  assert.deepEqual(sim.requests(ACCOUNT).paths, [SEMS_PLUS, EU_SEMS_PLUS]);
+  const known = setup({ vendor: { GOODWE_REGION: "global" } });
+  known.setSecret({ account: ACCOUNT, password: "wrong-horse-battery" });
+  await assert.rejects(known.logIn(), FatalCredentialError);
+  assert.equal(known.sim.requests(ACCOUNT).logins, 1);
+});
+
+Deno.test("detection finds an EU account on eu-semsplus once and renews there directly", async () => {
+  const { sim, ctx, logIn } = setup({ account: { loginHost: "eu" } });
+  const first = await logIn();
+  assert.equal(first.session!.loginRegion, "eu");
+  assert.equal((await goodwe.fetchSitesList(ctx)).length, 2);
+  await logIn();
+  assert.deepEqual(sim.requests(ACCOUNT).paths.filter((p) => p.includes("login")), [
+    SEMS_PLUS,
+    EU_SEMS_PLUS,
+    EU_SEMS_PLUS,
+  ]);
+});
+
+Deno.test("a credential's region picks its host: cn logs in on cn-semsplus with isChinese true", async () => {
+  const canned = cannedFetch([{ code: "00000", data: { uid: "u", token: "t-cn", timestamp: 1 } }]);
+  const t = setup({ fetch: canned.fetch });
+  t.setSecret({ account: ACCOUNT, password: PASSWORD, region: "cn" });
+  const renewed = await t.logIn();
+  assert.equal(canned.requests[0].url, `http://sim.test/cn-semsplus${SEMS_PLUS}`);
+  assert.equal(JSON.parse(canned.requests[0].body).isChinese, true);
+  assert.equal(renewed.region, "cn");
+  assert.equal(renewed.session!.loginRegion, "cn");
+  const live = setup({ account: { loginHost: "cn" } });
+  live.setSecret({ account: ACCOUNT, password: PASSWORD, region: "cn" });
+  await live.logIn();
+  assert.equal((await goodwe.fetchSitesList(live.ctx)).length, 2);
+  assert.deepEqual(live.sim.requests(ACCOUNT).paths.slice(0, 1), [`/cn-semsplus${SEMS_PLUS}`]);
+  // GOODWE_REGION is the default for credentials that name none.
+  const eu = setup({ account: { loginHost: "eu" }, vendor: { GOODWE_REGION: "eu" } });
+  await eu.logIn();
+  assert.deepEqual(eu.sim.requests(ACCOUNT).paths, [EU_SEMS_PLUS]);
+});
+
+Deno.test("the retired v2 CrossLogin's 'ver is not fund' names the setting to check", async () => {
+  const canned = cannedFetch([{
+    hasError: true,
+    code: "100000",
+    msg: "ver is not fund",
+    data: null,
+  }]);
+  await assert.rejects(
+    setup({ fetch: canned.fetch, vendor: { GOODWE_LOGIN: "legacy" } }).logIn(),
+    (e: unknown) =>
+      e instanceof VendorConfigError &&
+      /code 100000, "ver is not fund", .*check GOODWE_LEGACY_LOGIN_URL \(this adapter calls \/api\/v3\/Common\/CrossLogin\)$/
+        .test(e.message),
+  );
 });
 
 Deno.test("GY0429 at login is retriable after the configured backoff, 300 s by default", async () => {
@@ -174,13 +260,15 @@ Deno.test("a login that succeeds without a token is fatal: the account needs ano
   const canned = cannedFetch([{ hasError: false, code: 0, msg: "ok", data: { token: "" } }]);
   await assert.rejects(
     setup({ fetch: canned.fetch, vendor: { GOODWE_LOGIN: "legacy" } }).logIn(),
-    (e: unknown) => e instanceof FatalCredentialError && /without a session token/.test(e.message),
+    (e: unknown) =>
+      e instanceof FatalCredentialError && /without a usable session token/.test(e.message),
   );
 });
 
-Deno.test("isExpired recognises 100001 and 100002, and after renew the call works again", async () => {
-  const { sim, ctx, logIn } = setup();
-  await logIn();
+Deno.test("isExpired recognises 100001 and 100002; a run's second login is refused", async () => {
+  const { sim, ctx, call, logIn } = setup();
+  await logIn(call);
+  assert.equal((await goodwe.fetchSitesList(ctx)).length, 2);
   sim.expireSessions(ACCOUNT);
   const request = {
     url: `${ctx.secret.session!.api}PowerStation/GetPowerStationIdByOwner`,
@@ -190,20 +278,42 @@ Deno.test("isExpired recognises 100001 and 100002, and after renew the call work
   const expired = await ctx.http(request);
   assert.equal(JSON.parse(expired.text).code, 100002);
   assert.equal(tokens.isExpired!(expired), true);
-  // Seen by the adapter itself (after the core's one renewal), it is retriable, not fatal.
+  // Seen by the adapter itself (after the core's one renewal) in a run whose calls worked, it
+  // concerns this call only: a bad record, not the credential.
   await assert.rejects(
     goodwe.fetchSitesList(ctx),
     (e: unknown) =>
-      e instanceof RetriableError && /code 100002.*even after a new login$/.test(e.message),
+      e instanceof BadRecordError &&
+      /code 100002.*even after a new login, while the account's other calls/.test(e.message),
   );
+  // The same run does not log in twice; the next run does.
+  await assert.rejects(
+    logIn(call),
+    (e: unknown) => e instanceof RetriableError && /again in this run/.test(e.message),
+  );
+  assert.equal(sim.requests(ACCOUNT).logins, 1);
   await logIn();
-  const fresh = await ctx.http({
-    ...request,
-    url: `${ctx.secret.session!.api}PowerStation/GetPowerStationIdByOwner`,
-  });
-  assert.equal(tokens.isExpired!(fresh), false);
   assert.equal((await goodwe.fetchSitesList(ctx)).length, 2);
   assert.equal(sim.requests(ACCOUNT).logins, 2);
+});
+
+Deno.test("100002 right after a fresh login means the account is refused: fatal, one login", async () => {
+  const { sim, ctx, call, logIn } = setup({ account: { refused: true } });
+  await logIn(call);
+  await assert.rejects(
+    goodwe.fetchSitesList(ctx),
+    (e: unknown) =>
+      e instanceof FatalCredentialError &&
+      e.message ===
+        'Cannot use GoodWe account: GoodWe answered code 100002, "The authorization has expired, please log in again" right after a fresh login, so the account itself is refused; log in to SEMS+ (semsplus.goodwe.com) in a browser and set a new password, then update the credential',
+  );
+  // Asked to renew again in the same run (the core does after 100002), the login refuses too.
+  await assert.rejects(
+    logIn(call),
+    (e: unknown) =>
+      e instanceof FatalCredentialError && /account itself is refused/.test(e.message),
+  );
+  assert.equal(sim.requests(ACCOUNT).logins, 1);
 });
 
 Deno.test("isExpired sees 100001 from another region and ignores other answers", async () => {

@@ -1,8 +1,10 @@
 /**
- * The GoodWe credential document: the SEMS account and password (GoodWe has no API keys), plus the
+ * The GoodWe credential document: the SEMS account and password (GoodWe has no API keys), the
+ * optional SEMS+ login `region` (`global`, `eu` or `cn`; GOODWE_REGION when absent), plus the
  * session of the last login, which the core stores encrypted with the rest of the document.
  */
 import { BadRecordError } from "../../../shared/errors.ts";
+import { LOGIN_REGIONS, type LoginRegion } from "./config.ts";
 
 export interface GoodWeSession {
   /** The JSON string sent in the `token` header: the `data` object the login answered. */
@@ -10,11 +12,15 @@ export interface GoodWeSession {
   /** The regional API base the login pointed to, ending with `/`. */
   api: string;
   issuedAt: string;
+  /** The SEMS+ host that issued it, so that a renewal goes straight back there. */
+  loginRegion?: LoginRegion;
 }
 
 export interface GoodWeSecret {
   account: string;
   password: string;
+  /** Which SEMS+ login host the account belongs to; detected when absent (login.ts). */
+  region?: LoginRegion;
   session?: GoodWeSession;
 }
 
@@ -30,6 +36,7 @@ export function parseGoodWeSecret(
     throw new BadRecordError("Cannot use GoodWe credential: password is missing");
   }
   const secret: GoodWeSecret = { account: d.account.trim(), password: d.password };
+  if (d.region !== undefined && d.region !== null) secret.region = region(d.region, "region");
   if (d.session !== undefined && d.session !== null) secret.session = validSession(d.session);
   const sensitive = [secret.password];
   if (secret.session) sensitive.push(secret.session.token, innerToken(secret.session.token));
@@ -47,7 +54,20 @@ function validSession(s: Partial<GoodWeSession>): GoodWeSession {
   if (typeof s.issuedAt !== "string" || Number.isNaN(Date.parse(s.issuedAt))) {
     throw bad("issuedAt must be a date");
   }
-  return { token: s.token, api: s.api, issuedAt: s.issuedAt };
+  const session: GoodWeSession = { token: s.token, api: s.api, issuedAt: s.issuedAt };
+  if (s.loginRegion !== undefined) {
+    session.loginRegion = region(s.loginRegion, "session loginRegion");
+  }
+  return session;
+}
+
+function region(value: unknown, name: string): LoginRegion {
+  if (typeof value === "string" && (LOGIN_REGIONS as readonly string[]).includes(value)) {
+    return value as LoginRegion;
+  }
+  throw new BadRecordError(
+    `Cannot use GoodWe credential: ${name} must be global, eu or cn, got ${JSON.stringify(value)}`,
+  );
 }
 
 /** The bare token inside the header JSON, so a log line that quotes only it is masked too. */

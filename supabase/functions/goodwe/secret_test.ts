@@ -25,6 +25,23 @@ Deno.test("parseGoodWeSecret accepts a document that has not logged in yet", () 
   assert.deepEqual(sensitive, ["pw"]);
 });
 
+Deno.test("parseGoodWeSecret keeps the SEMS+ region of the account and of its session", () => {
+  const { secret } = parseGoodWeSecret({
+    account: "a@b.c",
+    password: "pw",
+    region: "cn",
+    session: { ...session, loginRegion: "cn" },
+  });
+  assert.equal(secret.region, "cn");
+  assert.equal(secret.session!.loginRegion, "cn");
+  assert.throws(
+    () => parseGoodWeSecret({ account: "a@b.c", password: "pw", region: "EU-west" }),
+    (e: unknown) =>
+      e instanceof BadRecordError &&
+      e.message === 'Cannot use GoodWe credential: region must be global, eu or cn, got "EU-west"',
+  );
+});
+
 Deno.test("parseGoodWeSecret names what is missing and never quotes the password", () => {
   const bad = (document: unknown, message: RegExp) =>
     assert.throws(
