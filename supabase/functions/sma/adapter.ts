@@ -17,8 +17,9 @@
  * client, not the plant owner) per 5-minute window, answered with 429 and no Retry-After
  * (vendors.md §3.5 and Corrections). Every request here, the PowerAc ones included, goes through
  * `ctx.http`, so the core's pacer (`perFiveMinutes` of the plan or SMA_PER_FIVE_MINUTES) counts
- * each attempt. Cost of one window: 1 device list (+1 plant when the site has no zone) + 2 per
- * device and local day. Requests are made one at a time.
+ * each attempt of this credential, and first takes its place in the client's window, which all
+ * SMA credentials of the client share (client_window.ts). Cost of one window: 1 device list (+1
+ * plant when the site has no zone) + 2 per device and local day. Requests are made one at a time.
  * Docs: https://developer.sma.de/sma-apis.html
  */
 import { BadRecordError, FatalCredentialError } from "../../../shared/errors.ts";
@@ -37,6 +38,7 @@ import { toReadings } from "./map.ts";
 import { parseSmaSecret } from "./secret.ts";
 import { authUrl, requestToken } from "./token_request.ts";
 import { emptySiteData } from "../../../shared/site_data.ts";
+import { type ClientWindows, clientWindows, pacedByClient } from "./client_window.ts";
 
 export interface SmaSecret {
   accessToken: string;
@@ -72,102 +74,111 @@ const spec = {
 
 type Ctx = AdapterContext<SmaSecret>;
 
-export const sma: Adapter<SmaSecret> = {
-  spec,
-  requiredConfig: ["SMA_CLIENT_ID", "SMA_CLIENT_SECRET"],
-  parseSecret: parseSmaSecret,
+/** The SMA adapter; `windows` holds the client's 5-minute window (client_window.ts). */
+export function createSma(windows: ClientWindows = clientWindows): Adapter<SmaSecret> {
+  return {
+    spec,
+    requiredConfig: ["SMA_CLIENT_ID", "SMA_CLIENT_SECRET"],
+    parseSecret: parseSmaSecret,
 
-  authHeaders: (secret) => ({ Authorization: `Bearer ${secret.accessToken}` }),
+    authHeaders: (secret) => ({ Authorization: `Bearer ${secret.accessToken}` }),
 
-  describeFatal(status) {
-    if (status === 401) {
-      return "SMA rejected the access token (HTTP 401) even after renewing it: reconnect the " +
-        "SMA account";
-    }
-    if (status === 403) return "SMA refused the plant list (HTTP 403): check the app's API access";
-    return undefined;
-  },
-
-  tokens: {
-    // Access tokens live 300 s: renewing 5 minutes ahead (the default) would renew every call.
-    marginSeconds: 60,
-    current: (s) => ({ accessToken: s.accessToken, expiresAt: new Date(s.expiresAt) }),
-    async renew(call, s, vendor) {
-      if (s.flow === "backchannel") {
-        return await smaBackchannel.tokenFor(call, vendor, s.loginHint ?? "");
+    describeFatal(status) {
+      if (status === 401) {
+        return "SMA rejected the access token (HTTP 401) even after renewing it: reconnect the " +
+          "SMA account";
       }
-      const token = await requestToken(call, vendor, {
-        grant_type: "refresh_token",
-        refresh_token: s.refreshToken ?? "",
-      }, "renew the SMA access token");
-      // Rotation is assumed (vendors.md §3.2): the newest refresh token is the only good one.
-      return { ...s, ...token, refreshToken: token.refreshToken ?? s.refreshToken };
-    },
-  },
-
-  connect: {
-    authorizeUrl(vendor, redirectUri, state) {
-      const q = new URLSearchParams({
-        response_type: "code",
-        client_id: vendor.SMA_CLIENT_ID ?? "",
-        redirect_uri: redirectUri,
-        state,
-        scope: "offline_access",
-      });
-      return `${authUrl(vendor)}/oauth2/auth?${q}`;
-    },
-    async exchangeCode(call, vendor, code, redirectUri) {
-      const action = "exchange the SMA authorization code";
-      const token = await requestToken(call, vendor, {
-        grant_type: "authorization_code",
-        code,
-        redirect_uri: redirectUri,
-      }, action);
-      if (!token.refreshToken) {
-        throw new FatalCredentialError(
-          `Cannot ${action}: SMA granted no refresh token (was offline_access refused?)`,
-        );
+      if (status === 403) {
+        return "SMA refused the plant list (HTTP 403): check the app's API access";
       }
-      return { flow: "code", ...token };
+      return undefined;
     },
-  },
 
-  async fetchSitesList(ctx) {
-    const label = "SMA /v1/plants";
-    const result = await ctx.http({ url: `${ctx.baseUrl}/v1/plants`, label });
-    const body = parseJson(result, label) as { plants?: unknown } | null;
-    if (!Array.isArray(body?.plants)) {
-      throw new BadRecordError(`Cannot read ${label} response: plants is missing`);
-    }
-    const sites: VendorSite[] = [];
-    for (const p of body.plants as Array<Record<string, unknown>>) {
-      if (typeof p?.plantId !== "string" && typeof p?.plantId !== "number") continue;
-      sites.push({
-        vendorSiteId: String(p.plantId),
-        name: typeof p.name === "string" ? p.name : undefined,
-        timezone: typeof p.timezone === "string" ? p.timezone : undefined,
-      });
-    }
-    // An empty list is how SMA says that no owner has consented (yet) to this app.
-    if (sites.length === 0) ctx.logger.info("SMA lists no plants for this credential");
-    return sites;
-  },
+    tokens: {
+      // Access tokens live 300 s: renewing 5 minutes ahead (the default) would renew every call.
+      marginSeconds: 60,
+      current: (s) => ({ accessToken: s.accessToken, expiresAt: new Date(s.expiresAt) }),
+      async renew(call, s, vendor) {
+        if (s.flow === "backchannel") {
+          return await smaBackchannel.tokenFor(call, vendor, s.loginHint ?? "");
+        }
+        const token = await requestToken(call, vendor, {
+          grant_type: "refresh_token",
+          refresh_token: s.refreshToken ?? "",
+        }, "renew the SMA access token");
+        // Rotation is assumed (vendors.md §3.2): the newest refresh token is the only good one.
+        return { ...s, ...token, refreshToken: token.refreshToken ?? s.refreshToken };
+      },
+    },
 
-  async fetchSiteData(ctx, site, window) {
-    const data = emptySiteData();
-    const plantId = site.vendorSiteId;
-    const zone = site.timezone || await plantTimeZone(ctx, plantId, data.responses);
-    const devices = await inverters(ctx, plantId, data.responses);
-    const slots = Math.max(0, (window.to.getTime() - window.from.getTime()) / 300_000);
-    for (const device of devices) {
-      data.intervalsExpected += slots;
-      for (const date of localDates(window, zone)) {
-        await fetchDay(ctx, device, date, { zone, window, data });
+    connect: {
+      authorizeUrl(vendor, redirectUri, state) {
+        const q = new URLSearchParams({
+          response_type: "code",
+          client_id: vendor.SMA_CLIENT_ID ?? "",
+          redirect_uri: redirectUri,
+          state,
+          scope: "offline_access",
+        });
+        return `${authUrl(vendor)}/oauth2/auth?${q}`;
+      },
+      async exchangeCode(call, vendor, code, redirectUri) {
+        const action = "exchange the SMA authorization code";
+        const token = await requestToken(call, vendor, {
+          grant_type: "authorization_code",
+          code,
+          redirect_uri: redirectUri,
+        }, action);
+        if (!token.refreshToken) {
+          throw new FatalCredentialError(
+            `Cannot ${action}: SMA granted no refresh token (was offline_access refused?)`,
+          );
+        }
+        return { flow: "code", ...token };
+      },
+    },
+
+    async fetchSitesList(unpaced) {
+      const ctx = pacedByClient(unpaced, windows);
+      const label = "SMA /v1/plants";
+      const result = await ctx.http({ url: `${ctx.baseUrl}/v1/plants`, label });
+      const body = parseJson(result, label) as { plants?: unknown } | null;
+      if (!Array.isArray(body?.plants)) {
+        throw new BadRecordError(`Cannot read ${label} response: plants is missing`);
       }
-    }
-    return data;
-  },
-};
+      const sites: VendorSite[] = [];
+      for (const p of body.plants as Array<Record<string, unknown>>) {
+        if (typeof p?.plantId !== "string" && typeof p?.plantId !== "number") continue;
+        sites.push({
+          vendorSiteId: String(p.plantId),
+          name: typeof p.name === "string" ? p.name : undefined,
+          timezone: typeof p.timezone === "string" ? p.timezone : undefined,
+        });
+      }
+      // An empty list is how SMA says that no owner has consented (yet) to this app.
+      if (sites.length === 0) ctx.logger.info("SMA lists no plants for this credential");
+      return sites;
+    },
+
+    async fetchSiteData(unpaced, site, window) {
+      const ctx = pacedByClient(unpaced, windows);
+      const data = emptySiteData();
+      const plantId = site.vendorSiteId;
+      const zone = site.timezone || await plantTimeZone(ctx, plantId, data.responses);
+      const devices = await inverters(ctx, plantId, data.responses);
+      const slots = Math.max(0, (window.to.getTime() - window.from.getTime()) / 300_000);
+      for (const device of devices) {
+        data.intervalsExpected += slots;
+        for (const date of localDates(window, zone)) {
+          await fetchDay(ctx, device, date, { zone, window, data });
+        }
+      }
+      return data;
+    },
+  };
+}
+
+export const sma: Adapter<SmaSecret> = createSma();
 
 type Device = { deviceId: string; generatorPowerW?: number };
 type DayTarget = { zone: string; window: { from: Date; to: Date }; data: SiteData };
