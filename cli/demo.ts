@@ -1,7 +1,8 @@
 /**
  * `deno task demo`: one hourly cycle end to end on the local stack, for all four manufacturers.
  * Starts the stack if it is down (and stops it again at the end), seeds a demo fleet (SolarEdge
- * keys, Enphase and SMA owners connected through the OAuth flow, a GoodWe login), fires each
+ * keys, a SolarEdge Site Access homeowner, Enphase and SMA owners connected through the OAuth
+ * flow, a GoodWe login), fires each
  * vendor's pg_cron job by running its own SQL, waits for the functions, and prints what happened.
  * Exits 0 only if every demo site synced and its object is in S3.
  */
@@ -31,8 +32,8 @@ async function main(): Promise<number> {
   try {
     const orgId = await seedDemo(sql);
     console.log(
-      `Seeded "${DEMO_ORG}" (${orgId}): SolarEdge keys, Enphase and SMA owners ` +
-        "connected through OAuth, a GoodWe login",
+      `Seeded "${DEMO_ORG}" (${orgId}): SolarEdge keys, a SolarEdge Site Access homeowner, ` +
+        "Enphase and SMA owners connected through OAuth, a GoodWe login",
     );
 
     const firedAt = new Date();

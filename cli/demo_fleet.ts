@@ -2,7 +2,10 @@
  * The demo's fleet in the vendor simulators: what each customer has at each manufacturer. Sites
  * sit in several time zones on purpose, so local days and DST show in the output.
  */
-import type { SimAccount as SolarEdgeAccount } from "../local/simulators/solaredge.ts";
+import type {
+  SimAccount as SolarEdgeAccount,
+  SimHomeowner as SolarEdgeHomeowner,
+} from "../local/simulators/solaredge.ts";
 import type { SimUser as EnphaseUser } from "../local/simulators/enphase.ts";
 import type { SmaSimOwner } from "../local/simulators/sma.ts";
 import type { SimAccount as GoodWeAccount } from "../local/simulators/goodwe.ts";
@@ -27,6 +30,14 @@ export const solarEdgeAccounts: SolarEdgeAccount[] = [
     ],
   },
 ];
+
+/** A homeowner with no API key (V2 has none for sites): connected through Site Access (OAuth). */
+export const solarEdgeHomeowner: SolarEdgeHomeowner = {
+  email: "demo-solaredge-homeowner@example.com",
+  sites: [
+    { siteId: 3300001, name: "Dublin townhouse", timeZone: "Europe/Dublin", peakPowerKw: 4.8 },
+  ],
+};
 
 export const enphaseHomeowner: EnphaseUser = {
   email: "demo-homeowner@example.com",

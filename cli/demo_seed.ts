@@ -1,8 +1,9 @@
 /**
  * Seeds the demo fleet: the customers' accounts in the simulators, then the credentials the way an
  * operator or a customer creates them. SolarEdge keys and the GoodWe login are stored encrypted
- * directly (what `deno task credentials add` does); Enphase and SMA owners go through the
- * function's OAuth connect flow, approving at the simulated vendor. Re-seeding reuses everything.
+ * directly (what `deno task credentials add` does); the SolarEdge Site Access homeowner, the
+ * Enphase and the SMA owners go through the function's OAuth connect flow, approving at the
+ * simulated vendor. Re-seeding reuses everything.
  */
 import type postgres from "postgres";
 import { Keyring } from "../shared/keyring.ts";
@@ -13,6 +14,7 @@ import {
   goodweAccount,
   smaOwner,
   solarEdgeAccounts,
+  solarEdgeHomeowner,
 } from "./demo_fleet.ts";
 
 const sim = (vendor: keyof typeof stackPorts) => `http://127.0.0.1:${stackPorts[vendor]}/_sim`;
@@ -25,6 +27,7 @@ async function post(url: string, body: unknown): Promise<void> {
 
 export async function seedDemo(sql: postgres.Sql): Promise<string> {
   for (const account of solarEdgeAccounts) await post(`${sim("solaredge")}/accounts`, account);
+  await post(`${sim("solaredge")}/oauth/owners`, solarEdgeHomeowner);
   await post(`${sim("enphase")}/users`, enphaseHomeowner);
   await post(`${sim("sma")}/owners`, smaOwner);
   await post(`${sim("goodwe")}/accounts`, goodweAccount);
@@ -51,6 +54,7 @@ export async function seedDemo(sql: postgres.Sql): Promise<string> {
     account: goodweAccount.account,
     password: goodweAccount.password,
   });
+  await connect("solaredge", orgId, "Site Access homeowner", solarEdgeHomeowner.email);
   await connect("enphase", orgId, "Homeowner", enphaseHomeowner.email);
   await connect("sma", orgId, "Plant owner", smaOwner.email);
   return orgId;

@@ -30,8 +30,13 @@ export async function enphaseUser(email: string, systems = 2): Promise<number[]>
 
 /** Start -> the owner approves at the vendor -> callback; returns the callback's JSON. */
 export async function connectEnphase(orgId: string, email: string, label: string) {
+  return await connectOwner("enphase", orgId, email, label);
+}
+
+/** The same for any vendor with a connect flow whose simulator takes `approve_as`. */
+export async function connectOwner(vendor: string, orgId: string, email: string, label: string) {
   const start = await fetch(
-    `${env.SUPABASE_URL}/functions/v1/enphase/oauth/start?organizationId=${orgId}&label=${
+    `${env.SUPABASE_URL}/functions/v1/${vendor}/oauth/start?organizationId=${orgId}&label=${
       encodeURIComponent(label)
     }`,
     { headers: { apikey: env.SUPABASE_SERVICE_KEY }, redirect: "manual" },
