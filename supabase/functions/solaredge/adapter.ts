@@ -28,7 +28,7 @@ import { UnreadableValues } from "../../../shared/unreadable.ts";
 import { emptySiteData, inWindow } from "../../../shared/site_data.ts";
 import { solaredgeConnect } from "./connect.ts";
 import { classifyAnswer, isMonthSpent } from "./errors.ts";
-import { grantedSite } from "./granted_site.ts";
+import { grantedSite, type SiteDetails } from "./granted_site.ts";
 import { localCalls } from "./local_range.ts";
 import { type SolarEdgeSeries, toReadings } from "./map.ts";
 import { isOAuth, parseSolarEdgeSecret, type SolarEdgeSecret } from "./secret.ts";
@@ -98,7 +98,9 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
 
   async fetchSitesList(ctx, known) {
     // `/sites` accepts only an API key: a Site Access grant names its one site instead.
-    if (isOAuth(ctx.secret)) return await grantedSite(ctx, ctx.secret);
+    if (isOAuth(ctx.secret)) {
+      return await grantedSite(ctx.secret.siteId, known, (id) => lookUpSite(ctx, id));
+    }
     const sites = new Map<string, VendorSite>();
     for (let page = 1;; page++) {
       const q = new URLSearchParams({ page: String(page), "sites-in-page": String(spec.pageSize) });
@@ -132,7 +134,7 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
     }
     for (const site of sites.values()) {
       if (site.timezone || known?.has(site.vendorSiteId)) continue;
-      site.timezone = await lookUpTimeZone(ctx, site.vendorSiteId);
+      site.timezone = (await lookUpSite(ctx, site.vendorSiteId))?.timezone;
     }
     return [...sites.values()];
   },
@@ -190,11 +192,12 @@ function timeZoneOf(site: ListedSite | undefined): string | undefined {
 }
 
 /**
- * `GET /sites/{id}` for a site the list shows without a time zone. Its shape is not published:
- * the site object, bare or under `site`, is read. Only a failure of the whole credential stops
- * discovery; anything else leaves the site without a zone for the operator to set.
+ * `GET /sites/{id}` for a site the list shows without a time zone, and for the site of a Site
+ * Access grant. Its shape is not published: the site object, bare or under `site`, is read. Only
+ * a failure of the whole credential stops discovery; anything else leaves the site without a zone
+ * for the operator to set.
  */
-async function lookUpTimeZone(ctx: Ctx, vendorSiteId: string): Promise<string | undefined> {
+async function lookUpSite(ctx: Ctx, vendorSiteId: string): Promise<SiteDetails | undefined> {
   const label = `SolarEdge /sites/${vendorSiteId}`;
   try {
     const body = await getJson(
@@ -203,7 +206,11 @@ async function lookUpTimeZone(ctx: Ctx, vendorSiteId: string): Promise<string | 
       label,
       [401, 410],
     ) as { site?: ListedSite } & ListedSite;
-    return timeZoneOf(body?.site ?? body);
+    const site = body?.site ?? body;
+    return {
+      name: typeof site?.name === "string" ? site.name : undefined,
+      timezone: timeZoneOf(site),
+    };
   } catch (error) {
     const pause = error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000;
     if (error instanceof FatalCredentialError || pause) throw error;
