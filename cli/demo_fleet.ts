@@ -66,6 +66,8 @@ export const goodweAccount: GoodWeAccount = {
   account: "demo-installer@example.com",
   password: "demo-goodwe-password",
   dateFormat: "dd/MM/yyyy",
+  // Times with a space after each colon, as real SEMS answers print them (vendors.md corrections).
+  timeStyle: "spaced",
   plants: [
     {
       id: "6f0c1e9a-3b7d-4c2e-9a51-0d5e8f7a2b11",

@@ -93,7 +93,13 @@ async function firstSession(
     (config.region === "auto" ? undefined : config.region);
   const regions: LoginRegion[] = configured ? [configured] : ["global", "eu"];
   const failures: Failure[] = [];
-  for (const variant of config.logins) {
+  // The variant that served the last session first: with SEMS+ refusing and the classic login
+  // working, a renewal then costs one login instead of three.
+  const last = secret.session?.loginVariant;
+  const variants = last && config.logins.includes(last)
+    ? [last, ...config.logins.filter((v) => v !== last)]
+    : config.logins;
+  for (const variant of variants) {
     const targets: Target[] = variant === "semsplus"
       ? regions.map((region) => ({ variant, region }))
       : [{ variant }];
@@ -101,7 +107,7 @@ async function firstSession(
     let refusedEverywhere = true;
     for (const target of targets) {
       const outcome = await attempt(call, secret, target, config);
-      if ("session" in outcome) return outcome.session;
+      if ("session" in outcome) return { ...outcome.session, loginVariant: variant };
       failures.push({ error: outcome.failed, rank: rank(outcome.failed) });
       if (outcome.next !== "host") refusedEverywhere = false;
     }

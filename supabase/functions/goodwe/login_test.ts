@@ -101,9 +101,14 @@ Deno.test("renew falls back to the classic login when both SEMS+ hosts answer 10
     account: { semsPlusLogin: "parameter-error" },
     vendor: { GOODWE_LOGIN: "semsplus,legacy" },
   });
-  await logIn();
+  const first = await logIn();
+  assert.equal(first.session!.loginVariant, "legacy");
   assert.equal((await goodwe.fetchSitesList(ctx)).length, 2);
   assert.deepEqual(sim.requests(ACCOUNT).paths.slice(0, 3), [SEMS_PLUS, EU_SEMS_PLUS, CLASSIC]);
+  // The next renewal starts with the variant that worked: one login, not three.
+  sim.resetRequests();
+  await logIn();
+  assert.deepEqual(sim.requests(ACCOUNT).paths, [CLASSIC]);
 });
 
 Deno.test("SEMS+ 100004 is fatal with what the operator must do, after at most two hosts", async () => {

@@ -4,7 +4,7 @@
  * session of the last login, which the core stores encrypted with the rest of the document.
  */
 import { BadRecordError } from "../../../shared/errors.ts";
-import { LOGIN_REGIONS, type LoginRegion } from "./config.ts";
+import { LOGIN_REGIONS, type LoginRegion, type LoginVariant } from "./config.ts";
 
 export interface GoodWeSession {
   /** The JSON string sent in the `token` header: the `data` object the login answered. */
@@ -14,6 +14,8 @@ export interface GoodWeSession {
   issuedAt: string;
   /** The SEMS+ host that issued it, so that a renewal goes straight back there. */
   loginRegion?: LoginRegion;
+  /** The login variant that issued it, tried first at the next renewal. */
+  loginVariant?: LoginVariant;
 }
 
 export interface GoodWeSecret {

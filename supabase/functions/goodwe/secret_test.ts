@@ -30,10 +30,20 @@ Deno.test("parseGoodWeSecret keeps the SEMS+ region of the account and of its se
     account: "a@b.c",
     password: "pw",
     region: "cn",
-    session: { ...session, loginRegion: "cn" },
+    session: { ...session, loginRegion: "cn", loginVariant: "semsplus" },
   });
   assert.equal(secret.region, "cn");
   assert.equal(secret.session!.loginRegion, "cn");
+  assert.equal(secret.session!.loginVariant, "semsplus");
+  assert.throws(
+    () =>
+      parseGoodWeSecret({
+        account: "a@b.c",
+        password: "pw",
+        session: { ...session, loginVariant: "web" },
+      }),
+    /session loginVariant must be semsplus or legacy/,
+  );
   assert.throws(
     () => parseGoodWeSecret({ account: "a@b.c", password: "pw", region: "EU-west" }),
     (e: unknown) =>
