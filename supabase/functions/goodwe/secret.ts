@@ -60,6 +60,11 @@ function validSession(s: Partial<GoodWeSession>): GoodWeSession {
   if (s.loginRegion !== undefined) {
     session.loginRegion = region(s.loginRegion, "session loginRegion");
   }
+  if (s.loginVariant === "semsplus" || s.loginVariant === "legacy") {
+    session.loginVariant = s.loginVariant;
+  } else if (s.loginVariant !== undefined) {
+    throw bad("loginVariant must be semsplus or legacy");
+  }
   return session;
 }
 
