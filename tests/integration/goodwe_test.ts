@@ -165,3 +165,39 @@ stackTest(
     assert.equal((await admin(`/requests?account=${encodeURIComponent(account)}`)).logins, logins);
   },
 );
+
+stackTest(
+  "an EU account is found on eu-semsplus once; its renewals go straight there",
+  async (sql) => {
+    const account = `eu-${crypto.randomUUID()}@example.com`;
+    await admin("/accounts", {
+      account,
+      password: "right-password",
+      loginHost: "eu",
+      timeStyle: "spaced",
+      dateFormat: "dd.MM.yyyy",
+      plants: [
+        { id: crypto.randomUUID(), name: "Plant E", timeZone: "Europe/Berlin", capacityKw: 5 },
+      ],
+    });
+    const orgId = await newOrg(sql, `GoodWe ${account}`);
+    const secret = await Keyring.parse(env.ENCRYPTION_KEY).encrypt(
+      JSON.stringify({ account, password: "right-password" }),
+    );
+    const [cred] = await sql`
+      insert into public.inverter_credentials (organization_id, source, label, secret)
+      values (${orgId}, 'goodwe', 'eu', ${secret}) returning id`;
+    const first = await waitForRun(sql, await runGoodWe(cred.id));
+    assert.equal(first.status, "succeeded");
+    assert.equal((await readSecret(sql, cred.id)).session.loginRegion, "eu");
+    await admin("/expire", { account });
+    assert.equal((await waitForRun(sql, await runGoodWe(cred.id))).status, "succeeded");
+    const paths = (await admin(`/requests?account=${encodeURIComponent(account)}`))
+      .paths as string[];
+    assert.deepEqual(paths.filter((p) => p.includes("login")), [
+      "/web/sems/sems-user/api/v1/auth/cross-login",
+      "/eu-semsplus/web/sems/sems-user/api/v1/auth/cross-login",
+      "/eu-semsplus/web/sems/sems-user/api/v1/auth/cross-login",
+    ]);
+  },
+);
