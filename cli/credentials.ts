@@ -5,6 +5,8 @@
  *   list [--source SOURCE]                                        never prints secrets
  *   disable CREDENTIAL_ID
  *   reencrypt [--source SOURCE]                                   after a key rotation
+ *   sites [--source SOURCE]                       sites and their time zones (site_zones.ts)
+ *   timezone SITE ZONE [--source SOURCE]          sets a site's IANA time zone by hand
  *
  * `--org` takes an organisation id, or a name that is created when it does not exist yet. Adding
  * a label that exists replaces its secret and re-activates it (how a rotated key is installed).
@@ -20,12 +22,15 @@ import { adapterFor } from "./adapters.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { readSecret } from "./secret_input.ts";
 import { isUuid } from "../shared/uuid.ts";
+import { listSites, setTimeZone } from "./site_zones.ts";
 
 const USAGE =
   "Usage: deno task credentials add --org ORG --source SOURCE --label LABEL [--discover]\n" +
   "       deno task credentials list [--source SOURCE]\n" +
   "       deno task credentials disable CREDENTIAL_ID\n" +
-  "       deno task credentials reencrypt [--source SOURCE]\n";
+  "       deno task credentials reencrypt [--source SOURCE]\n" +
+  "       deno task credentials sites [--source SOURCE]\n" +
+  "       deno task credentials timezone SITE ZONE [--source SOURCE]\n";
 
 export interface CredentialsDeps {
   env: Record<string, string | undefined>;
@@ -52,7 +57,7 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
     return 2;
   }
   const [command, ...rest] = parsed.positionals;
-  if (!["add", "list", "disable", "reencrypt"].includes(command ?? "")) {
+  if (!["add", "list", "disable", "reencrypt", "sites", "timezone"].includes(command ?? "")) {
     io.stderr(USAGE);
     return 2;
   }
@@ -62,6 +67,10 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
     sql = connect(config.dbUrl, { max: 1 });
     if (command === "list") return await list(sql, io, parsed.values.source);
     if (command === "disable") return await disable(sql, io, rest[0]);
+    if (command === "sites") return await listSites(sql, io, parsed.values.source);
+    if (command === "timezone") {
+      return await setTimeZone(sql, io, rest[0], rest[1], parsed.values.source);
+    }
     if (command === "reencrypt") {
       const keyring = Keyring.parse(config.encryptionKeys);
       return await reencrypt(sql, keyring, io, parsed.values.source);

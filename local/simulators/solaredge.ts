@@ -57,6 +57,11 @@ export interface SolarEdgeSimulatorOptions {
   /** Requests per minute per API key unless the account overrides it; default 300. */
   perMinuteLimit?: number;
   /**
+   * How a wall time of a repeated (fall-back) hour is read; default "earlier". The API does not
+   * say, so clients are tested against both.
+   */
+  repeatedWallTime?: "earlier" | "later";
+  /**
    * Credits per API key and month unless the account overrides it; default 2,000, the free tier
    * (every call costs one credit, vendors.md Corrections December 2026).
    */
@@ -160,7 +165,8 @@ export function createSolarEdgeSimulator(
         );
       } else {
         const fired = faults.take(account.apiKey, url.pathname);
-        const real = () => Promise.resolve(route(account, req, url, at));
+        const real = () =>
+          Promise.resolve(route(account, req, url, at, options.repeatedWallTime ?? "earlier"));
         res = fired ? await faultResponse(fired, req.signal, real) : await real();
       }
       res.headers.set("x-ratelimit-limit-minute", String(decision.limit));
@@ -188,7 +194,13 @@ export function createSolarEdgeSimulator(
   return sim;
 }
 
-function route(account: SimAccount, req: Request, url: URL, at: Date): Response {
+function route(
+  account: SimAccount,
+  req: Request,
+  url: URL,
+  at: Date,
+  repeated: "earlier" | "later",
+): Response {
   if (req.method !== "GET") {
     return problem(405, "Method Not Allowed", `Cannot ${req.method} ${url.pathname}`, {
       allow: "GET",
@@ -202,7 +214,8 @@ function route(account: SimAccount, req: Request, url: URL, at: Date): Response 
     // The site's own record, which also checks a Site Access grant (vendors.md, Corrections).
     if (m[2] === undefined) return Response.json(siteObject(site, true));
     if (m[2] === "/power" || m[2] === "/energy") {
-      return seriesResponse(site, m[2] === "/power" ? "power" : "energy", url.searchParams, at);
+      const kind = m[2] === "/power" ? "power" : "energy";
+      return seriesResponse(site, kind, url.searchParams, at, repeated);
     }
   }
   return problem(404, "Not Found", `No such endpoint: ${url.pathname}`);

@@ -6,8 +6,10 @@
  * the bucket's start; the unit varies (W/KW/MW, WH/KWH/MWH/GWH) unless `unit=W` / `unit=WH` asks
  * for a fixed one. Values come from the deterministic PV curve.
  *
- * Not published, and chosen here: a wall time in a repeated hour is read as its first occurrence,
- * a skipped one moved forward (java.time's rule, zoned_time.ts); the 12 hours must hold both on
+ * Not published, and chosen here: a wall time in a repeated hour is read as its first occurrence
+ * (or, with the simulator's `repeatedWallTime: "later"`, its second, so a client can be shown to
+ * work with either), a skipped one moved forward (java.time's rule, zoned_time.ts); the 12 hours
+ * must hold both on
  * the wall clock and in elapsed time, so a client cannot pass by luck of one reading.
  */
 import { pvPowerW, type PvSite } from "./pv_curve.ts";
@@ -35,12 +37,13 @@ export function seriesResponse(
   kind: SeriesKind,
   params: URLSearchParams,
   now: Date,
+  repeated: "earlier" | "later" = "earlier",
 ): Response {
   const fromText = params.get("from");
   const toText = params.get("to");
-  const from = parseNaive(fromText, site.timeZone);
+  const from = parseNaive(fromText, site.timeZone, repeated);
   if (from === undefined) return badParameter("from", fromText);
-  const to = parseNaive(toText, site.timeZone);
+  const to = parseNaive(toText, site.timeZone, repeated);
   if (to === undefined) return badParameter("to", toText);
   const resolution = params.get("resolution");
   if (resolution !== "QUARTER_HOUR") {
@@ -110,6 +113,7 @@ function render(kind: SeriesKind, averageW: number | null, scale: number): numbe
 function parseNaive(
   text: string | null,
   timeZone: string,
+  repeated: "earlier" | "later",
 ): { at: number; wall: number } | undefined {
   const m = text === null ? null : NAIVE.exec(text);
   if (!m) return undefined;
@@ -120,7 +124,8 @@ function parseNaive(
   const valid = check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 &&
     check.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
   if (!valid) return undefined;
-  return { at: wallToInstant({ year, month, day, hour, minute, second }, timeZone), wall };
+  const at = wallToInstant({ year, month, day, hour, minute, second }, timeZone, repeated);
+  return { at, wall };
 }
 
 function badParameter(name: string, value: string | null): Response {

@@ -116,6 +116,8 @@ function pad(n: number, width = 2): string {
 export function wallToInstant(
   wall: { year: number; month: number; day: number; hour: number; minute: number; second: number },
   timeZone: string,
+  /** A repeated wall time's occurrence: java.time's `earlier`, or `later` (atZone().withLaterOffsetAtOverlap()). */
+  repeated: "earlier" | "later" = "earlier",
 ): number {
   const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   const before = offsetAt(naive - DAY_MS, timeZone);
@@ -128,5 +130,5 @@ export function wallToInstant(
     })
     .sort((a, b) => a - b);
   // No fit: the wall time was skipped; the offset before the gap moves it forward by the gap.
-  return fits[0] ?? naive - before * 60_000;
+  return (repeated === "later" ? fits.at(-1) : fits[0]) ?? naive - before * 60_000;
 }

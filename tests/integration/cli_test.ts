@@ -165,3 +165,75 @@ stackTest(
     assert.match(bad.stderr, /no key in ENCRYPTION_KEY opens it/);
   },
 );
+
+stackTest(
+  "credentials sites shows each site's time zone and timezone sets a missing one",
+  async (sql) => {
+    const apiKey = `zones-key-${crypto.randomUUID()}`;
+    const org = `zones org ${crypto.randomUUID()}`;
+    const [told, silent] = [uniqueId(), uniqueId()];
+    await simAccount({
+      apiKey,
+      sites: [
+        { siteId: told, name: "Told", timeZone: "Europe/Lisbon", peakPowerKw: 2 },
+        // GET /sites/{id} shows no zone for this one either: the operator must set it.
+        {
+          siteId: silent,
+          name: "Silent",
+          timeZone: "Asia/Tokyo",
+          peakPowerKw: 2,
+          publishTimeZone: false,
+        },
+      ],
+    });
+    const args = ["add", "--org", org, "--source", "solaredge", "--label", "z", "--discover"];
+    const add = await run(["cli/credentials.ts", ...args], `${apiKey}\n`);
+    assert.equal(add.code, 0, add.stderr);
+    const line = (out: string, id: number) => out.split("\n").find((l) => l.includes(`\t${id}\t`));
+    const sites = await run(["cli/credentials.ts", "sites", "--source", "solaredge"]);
+    assert.equal(sites.code, 0, sites.stderr);
+    assert.match(
+      line(sites.stdout, told)!,
+      new RegExp(`${org}\\tsolaredge\\t${told}\\tTold\\tEurope/Lisbon$`),
+    );
+    assert.match(line(sites.stdout, silent)!, /\tSilent\tnone: falls back to UTC$/);
+    assert.match(
+      sites.stdout,
+      /sites, \d+ without a time zone \(set one with: deno task credentials timezone/,
+    );
+
+    const bad = await run(["cli/credentials.ts", "timezone", String(silent), "Asia/Atlantis"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Cannot set the time zone: "Asia\/Atlantis" is not an IANA time zone/);
+    const offset = await run(["cli/credentials.ts", "timezone", String(silent), "+09:00"]);
+    assert.equal(offset.code, 2);
+    const missing = await run(["cli/credentials.ts", "timezone", "999999999999", "Asia/Tokyo"]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no active site 999999999999/);
+
+    const set = await run(["cli/credentials.ts", "timezone", String(silent), "asia/tokyo"]);
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(
+      set.stdout,
+      new RegExp(`Set the time zone of solaredge site ${silent} .* to Asia/Tokyo`),
+    );
+    const [row] = await sql`
+      select timezone from public.inverter_sites where vendor_site_id = ${String(silent)}`;
+    assert.equal(row.timezone, "Asia/Tokyo");
+    const again = await run(["cli/credentials.ts", "sites", "--source", "solaredge"]);
+    assert.match(line(again.stdout, silent)!, /\tSilent\tAsia\/Tokyo$/);
+    // A later discovery keeps the operator's zone: the vendor still shows none.
+    const fetched = await run([
+      "cli/fetch.ts",
+      "solaredge",
+      "--site",
+      String(silent),
+      "--lookback",
+      "1",
+    ]);
+    assert.equal(fetched.code, 0, fetched.stdout + fetched.stderr);
+    const [kept] = await sql`
+      select timezone from public.inverter_sites where vendor_site_id = ${String(silent)}`;
+    assert.equal(kept.timezone, "Asia/Tokyo");
+  },
+);

@@ -58,7 +58,9 @@ export async function simFault(fault: SimFault): Promise<void> {
   if (!res.ok) throw new Error(`Cannot add simulator fault: ${res.status} ${await res.text()}`);
 }
 
-export async function simRequests(apiKey: string): Promise<{ count: number; paths: string[] }> {
+export async function simRequests(
+  apiKey: string,
+): Promise<{ count: number; paths: string[]; urls: string[] }> {
   const res = await fetch(`${SIM}/_sim/requests?apiKey=${encodeURIComponent(apiKey)}`);
   return await res.json();
 }

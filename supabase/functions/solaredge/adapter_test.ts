@@ -154,41 +154,59 @@ Deno.test("fetchSiteData asks in naive local time, at most 12 h a call, and retu
   assert.ok(!JSON.stringify(data.responses).includes("KEY-ALPHA-123456"));
 });
 
-Deno.test("a 12 h window over New York's fall-back is split, nothing lost or stored twice", async () => {
-  const { ctx, sim } = await setup({
-    sites: [{ siteId: 700, name: "Albany", timeZone: "America/New_York", peakPowerKw: 8 }],
-  });
-  // 00:00Z..12:00Z on 2026-11-01 spans 20:00 EDT to 07:00 EST: 12 h elapsed, 11 on the wall; its
-  // end falls after the repeated 01:00-02:00, its start is unambiguous.
-  for (
-    const [from, to] of [
-      ["2026-11-01T00:00:00Z", "2026-11-01T12:00:00Z"],
-      ["2026-11-01T05:30:00Z", "2026-11-01T17:30:00Z"],
-      ["2026-11-01T06:30:00Z", "2026-11-01T18:30:00Z"],
-    ]
-  ) {
-    sim.resetRequests();
-    const window = { from: new Date(from), to: new Date(to) };
-    const data = await solaredge.fetchSiteData(ctx, {
-      vendorSiteId: "700",
-      timezone: "America/New_York",
-    }, window);
-    const power = data.readings.filter((r) => r.metric === "power_w").map((r) => Date.parse(r.ts));
-    // Every quarter hour of the window has its one reading: 48 of them (night ones are null).
-    const nullsOrValues = data.dropped;
-    assert.ok(nullsOrValues >= 0);
-    assert.equal(new Set(power).size, power.length);
-    for (let i = 1; i < power.length; i++) assert.equal(power[i] - power[i - 1], 900_000);
-    assert.ok(power.every((t) => t > window.from.getTime() && t <= window.to.getTime()));
-    for (const u of sim.requests("KEY-ALPHA-123456").urls) {
-      const q = new URL(u, "http://x").searchParams;
-      assert.match(q.get("from")!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00$/);
-      assert.match(q.get("to")!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00$/);
+for (const repeated of ["earlier", "later"] as const) {
+  Deno.test(`12 h windows over New York's fall-back lose and double nothing (${repeated} reading)`, async () => {
+    const later = new Date("2026-11-15T00:00:00Z");
+    const sim = createSolarEdgeSimulator({ now: () => later, repeatedWallTime: repeated });
+    sim.addAccount({
+      apiKey: "DST-KEY",
+      sites: [{ siteId: 700, name: "Albany", timeZone: "America/New_York", peakPowerKw: 8 }],
+    });
+    const { ctx } = await simContext(solaredge, { apiKey: "DST-KEY" }, {
+      handler: sim.handler,
+      baseUrl: BASE,
+      now: NOW,
+    });
+    // 01:00-02:00 local happens twice on 2026-11-01 (05:00-06:00Z EDT, 06:00-07:00Z EST). The
+    // windows start before, inside the first and inside the second occurrence.
+    for (
+      const [from, to] of [
+        ["2026-11-01T00:00:00Z", "2026-11-01T12:00:00Z"],
+        ["2026-11-01T05:30:00Z", "2026-11-01T17:30:00Z"],
+        ["2026-11-01T06:30:00Z", "2026-11-01T18:30:00Z"],
+      ]
+    ) {
+      sim.resetRequests();
+      const window = { from: new Date(from), to: new Date(to) };
+      const data = await solaredge.fetchSiteData(ctx, {
+        vendorSiteId: "700",
+        timezone: "America/New_York",
+      }, window);
+      // Nothing lost: the answers cover every quarter hour of the window (night ones are null).
+      const covered = new Set(
+        data.responses.flatMap((r) =>
+          (r.body as { values: { timestamp: string }[] }).values.map((v) => Date.parse(v.timestamp))
+        ),
+      );
+      for (let t = window.from.getTime(); t < window.to.getTime(); t += 900_000) {
+        assert.ok(covered.has(t), `${new Date(t).toISOString()} missing for ${from}`);
+      }
+      // Nothing twice, nothing outside the window, and the afternoon's production is there.
+      const keys = data.readings.map((r) => `${r.metric}@${r.ts}`);
+      assert.equal(new Set(keys).size, keys.length);
+      assert.ok(data.readings.every((r) => Date.parse(r.ts) > window.from.getTime()));
+      assert.ok(data.readings.every((r) => Date.parse(r.ts) <= window.to.getTime()));
+      if (to > "2026-11-01T15") assert.ok(data.readings.some((r) => r.value > 0));
+      // The simulator refuses over 12 h by either count, so every call it answered kept to it.
+      for (const u of sim.requests("DST-KEY").urls) {
+        const q = new URL(u, "http://x").searchParams;
+        assert.match(q.get("from")!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00$/);
+        assert.match(q.get("to")!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00$/);
+      }
+      assert.equal(data.intervalsExpected, 2 * 48);
     }
-    // The simulator refuses a call over 12 h (either count), so every call it answered was fine.
-    assert.equal(data.intervalsExpected, 2 * 48);
-  }
-});
+  });
+}
 
 Deno.test("a revoked V2 key is fatal with SolarEdge's own reason", async () => {
   const { ctx } = await setup({ secret: { apiKey: "revoked-v2-key-0001" } });
