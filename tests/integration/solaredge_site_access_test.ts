@@ -129,3 +129,30 @@ stackTest(
     }
   },
 );
+
+stackTest(
+  "a homeowner who withdraws SolarEdge Site Access leaves needs_reauth with SolarEdge's words",
+  async (sql) => {
+    const siteId = uniqueId();
+    const email = `se-revoked-${crypto.randomUUID()}@example.com`;
+    await (await simPost("/_sim/oauth/owners", {
+      email,
+      sites: [{ siteId, name: "Faro flat", timeZone: "Europe/Lisbon", peakPowerKw: 3 }],
+    })).body?.cancel();
+    const orgId = await newOrg(sql, `SolarEdge Site Access revoked ${email}`);
+    const { credentialId } = await connectOwner("solaredge", orgId, email, "Withdrawn");
+    await (await simPost("/_sim/oauth/revoke", { siteId })).body?.cancel();
+
+    const first = await run(sql, credentialId);
+    assert.deepEqual(first.sites.map((s) => s.status), ["failed"]);
+    const [cred] = await sql`
+      select status, status_reason from public.inverter_credentials where id = ${credentialId}`;
+    assert.equal(cred.status, "needs_reauth");
+    assert.match(cred.status_reason, /invalid_grant: The refresh token is invalid or was revoked/);
+    assert.match(cred.status_reason, /connect the site again/);
+    // Nothing calls SolarEdge for it again until the homeowner connects again.
+    const before = (await oauthLog(siteId)).grants.length;
+    await run(sql, credentialId);
+    assert.equal((await oauthLog(siteId)).grants.length, before);
+  },
+);
