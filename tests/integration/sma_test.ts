@@ -173,7 +173,7 @@ stackTest(
 );
 
 stackTest(
-  "SMA consent answered Rejected leaves the credential unusable, with the reason",
+  "SMA consent answered Rejected leaves the credential unusable until asked again",
   async (sql) => {
     const { email } = await smaOwner("rejected");
     const orgId = await newOrg(sql, `SMA rejected ${email}`);
@@ -188,6 +188,12 @@ stackTest(
     const [{ n }] =
       await sql`select count(*)::int as n from public.inverter_sites where credential_id = ${credentialId}`;
     assert.equal(n, 0);
+    // Asking again e-mails the owner anew: the same credential waits, and Accepted activates it.
+    assert.equal(await askConsent(orgId, email), credentialId);
+    assert.equal((await credentialStatus(sql, credentialId)).status, "pending");
+    await ownerAnswers(email, "Accepted");
+    assert.equal((await pollConsent(credentialId)).state, "accepted");
+    assert.equal((await credentialStatus(sql, credentialId)).status, "active");
   },
 );
 
