@@ -361,3 +361,46 @@ Deno.test("a body of unreadable timestamps fails the window; an all-null night p
   assert.deepEqual([night.readings, night.unreadable], [[], []]);
   assertReadable("solaredge site 1", night);
 });
+
+const sharedSites = new URL(
+  "../../../../shared/fixtures/vendors/solaredge-v2/sites.json",
+  import.meta.url,
+);
+const sharedPresent = (() => {
+  try {
+    return Deno.statSync(sharedSites).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "fetchSitesList reads the real V2 /sites capture in ../shared (skipped when absent)",
+  ignore: !sharedPresent,
+  async fn() {
+    const details = Deno.readTextFileSync(new URL("./testdata/site_details.json", import.meta.url));
+    const seen: string[] = [];
+    const { ctx } = await simContext(solaredge, { apiKey: "K" }, {
+      baseUrl: BASE,
+      now: NOW,
+      handler: (req) => {
+        const path = new URL(req.url).pathname;
+        seen.push(path);
+        const body = path === "/v2/sites"
+          ? Deno.readTextFileSync(sharedSites)
+          : details.replace("4100017", path.split("/").at(-1)!);
+        return Promise.resolve(
+          new Response(body, { headers: { "content-type": "application/json" } }),
+        );
+      },
+    });
+    // The capture's `location` is the string "REDACTED", and it is one short page: no page 2.
+    const listed = await solaredge.fetchSitesList(ctx);
+    assert.deepEqual(listed, [{
+      vendorSiteId: "3066774",
+      name: "REDACTED",
+      timezone: "Europe/Lisbon",
+    }]);
+    assert.deepEqual(seen, ["/v2/sites", "/v2/sites/3066774"]);
+  },
+});
