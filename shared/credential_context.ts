@@ -83,12 +83,18 @@ export async function openCredential<S>(
   });
   const current = () => tokens?.secret ?? secret;
   const spend = monthlyBudget(adapter, row, vendorConfig, o);
+  // The token is checked again after the pacer's wait: an SMA token lives 300 s, and a full
+  // 5-minute window can outlast it, which would otherwise cost a 401 and a repeated call.
+  const beforeAttempt = async () => {
+    await spend?.();
+    await tokens?.ensureFresh();
+  };
   const attempt = (req: HttpRequest) =>
     send({
       ...req,
-      headers: { accept: "application/json", ...req.headers, ...adapter.authHeaders(current()) },
+      headers: { accept: "application/json", ...req.headers },
       acceptStatuses: tokens ? [...(req.acceptStatuses ?? []), 401] : req.acceptStatuses,
-    }, { pacer, beforeAttempt: spend });
+    }, { pacer, beforeAttempt, authHeaders: () => adapter.authHeaders(current()) });
   const expired = (r: HttpResult) => r.status === 401 || !!adapter.tokens?.isExpired?.(r);
   return {
     baseUrl: o.baseUrl,

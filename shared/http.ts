@@ -48,6 +48,11 @@ export interface HttpOptions {
   onAttempt?: () => void;
   /** Runs before each attempt and may refuse it by throwing (a spent monthly budget). */
   beforeAttempt?: () => Promise<void>;
+  /**
+   * Headers that carry the credential, read for each attempt after the pacer's wait and
+   * `beforeAttempt`, so a token renewed during a long wait is the one sent.
+   */
+  authHeaders?: () => Record<string, string>;
   /** Vendor wording for statuses that disable a credential (e.g. SolarEdge's V1 retirement). */
   fatalMessage?: (status: number, label: string) => string | undefined;
 }
@@ -77,8 +82,11 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
     lastError = result;
     const wait = result.retryAfterMs;
     if (wait !== undefined) {
+      if (wait > o.maxRetryAfterMs) {
+        o.pacer?.closeFor(wait, result.message);
+        break;
+      }
       o.pacer?.holdFor(wait);
-      if (wait > o.maxRetryAfterMs) break;
     }
   }
   throw lastError ?? new RetriableError(`Cannot call ${req.label}: no attempt was made`);
@@ -92,7 +100,7 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
   try {
     response = await o.fetch(req.url, {
       method: req.method ?? "GET",
-      headers: req.headers,
+      headers: o.authHeaders ? { ...req.headers, ...o.authHeaders() } : req.headers,
       body: req.body,
       signal,
     });
@@ -159,6 +167,7 @@ function withDefaults(options: HttpOptions): Required<HttpOptions> {
     maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
     onAttempt: options.onAttempt ?? (() => {}),
     beforeAttempt: options.beforeAttempt ?? (() => Promise.resolve()),
+    authHeaders: options.authHeaders as () => Record<string, string>,
     fatalMessage: options.fatalMessage ?? (() => undefined),
   };
 }

@@ -170,3 +170,20 @@ Deno.test("parseRetryAfter reads seconds and HTTP dates", () => {
   assert.equal(parseRetryAfter(null, 0), undefined);
   assert.equal(parseRetryAfter("soon", 0), undefined);
 });
+
+Deno.test("a pause longer than any wait closes the pacer: the credential's next calls fail at once", async () => {
+  const { fetchFn, calls } = scripted([
+    new Response("", { status: 429, headers: { "retry-after": "3600" } }),
+  ]);
+  const c = fakeClock();
+  const pacer = new MinutePacer({ now: c.now, sleep: c.sleep });
+  const o = { fetch: fetchFn, sleep: c.sleep, now: c.now, pacer };
+  await assert.rejects(fetchWithRetry(req, o), RetriableError);
+  // A concurrent site of the same credential neither calls the vendor nor sleeps for an hour.
+  await assert.rejects(
+    fetchWithRetry(req, o),
+    (e: unknown) => e instanceof RetriableError && (e.retryAfterMs ?? 0) > 3_000_000,
+  );
+  assert.equal(calls.length, 1);
+  assert.deepEqual(c.sleeps, []);
+});

@@ -3,6 +3,8 @@
  * `x-ratelimit-*-minute` headers SolarEdge V2 sends (vendors.md §1.8) or taken from the adapter's
  * spec, and calls wait their turn instead of earning a 429.
  */
+import { RetriableError } from "./errors.ts";
+
 const MINUTE = 60_000;
 
 export interface PacerOptions {
@@ -17,6 +19,7 @@ export class MinutePacer {
   #limit: number | undefined;
   #calls: number[] = [];
   #exhaustedUntil = 0;
+  #closed: { until: number; message: string } | undefined;
   #window = MINUTE;
   #learns = true;
   #now: () => number;
@@ -37,6 +40,9 @@ export class MinutePacer {
     let waited = 0;
     for (;;) {
       const now = this.#now();
+      if (this.#closed && now < this.#closed.until) {
+        throw new RetriableError(this.#closed.message, { retryAfterMs: this.#closed.until - now });
+      }
       this.#calls = this.#calls.filter((t) => t > now - this.#window);
       const full = this.#limit !== undefined && this.#calls.length >= this.#limit;
       const wait = Math.max(
@@ -67,5 +73,14 @@ export class MinutePacer {
   /** After a 429 nothing is sent until the vendor's Retry-After has passed. */
   holdFor(ms: number): void {
     this.#exhaustedUntil = Math.max(this.#exhaustedUntil, this.#now() + ms);
+  }
+
+  /**
+   * The vendor asked for a pause longer than any call may wait (a spent month, GoodWe's GY0429):
+   * the credential's other calls fail at once with `message` instead of sleeping behind a hold
+   * of hours, so its in-flight sites end and the run moves on.
+   */
+  closeFor(ms: number, message: string): void {
+    this.#closed = { until: this.#now() + ms, message };
   }
 }

@@ -63,3 +63,13 @@ Deno.test("MinutePacer can count over a five-minute window (SMA) and ignores min
   await pacer.take();
   assert.deepEqual(c.sleeps, [180_000]);
 });
+
+Deno.test("MinutePacer.closeFor refuses calls without sleeping until the pause ends", async () => {
+  const c = clock();
+  const pacer = new MinutePacer({ now: c.now, sleep: c.sleep });
+  pacer.closeFor(3_600_000, "Cannot call X: the month is spent");
+  await assert.rejects(pacer.take(), /the month is spent/);
+  assert.deepEqual(c.sleeps, []);
+  c.advance(3_600_000);
+  assert.equal(await pacer.take(), 0);
+});

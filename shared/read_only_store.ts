@@ -30,6 +30,7 @@ export function readOnlyStore(store: Store, report: (what: string) => void): Sto
     siteSynced: (id, through, key) =>
       Promise.resolve(report(`set site ${id} synced through ${through.toISOString()} (${key})`)),
     siteFailed: (id, error) => Promise.resolve(report(`record failure on site ${id}: ${error}`)),
+    sitePaused: (id, reason) => Promise.resolve(report(`record pause on site ${id}: ${reason}`)),
     siteResult: () => Promise.resolve(),
   };
 }

@@ -77,6 +77,8 @@ async function runCredential<S>(
     return await failCredentialSites(deps, options, credential, summary, fail(error), false);
   }
   let halt: string | undefined;
+  // Set when the vendor asked for a pause: the skipped sites then say so on their status.
+  let paused = false;
   try {
     const known = knownSites(await deps.store.activeSites(credential.id));
     sites = await deps.store.reconcileSites(
@@ -95,7 +97,10 @@ async function runCredential<S>(
     // Discovery is best effort: the sites already known can still be fetched, unless the vendor
     // asked to leave the credential alone (a spent quota): then they are skipped with its reason.
     log.warn("Site discovery failed; using known sites", { error: fail(error) });
-    if (error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000) halt = fail(error);
+    if (error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000) {
+      halt = fail(error);
+      paused = true;
+    }
     sites = await deps.store.activeSites(credential.id);
   }
   sites = sites.filter((s) => matchesSite(s, options));
@@ -107,6 +112,7 @@ async function runCredential<S>(
         ? "Run stopped before the time limit; the next run continues here"
         : undefined);
     if (stop) {
+      if (paused && stop === halt) await deps.store.sitePaused(site.id, stop);
       return await recordSite(deps, summary, credential, site, { status: "skipped", error: stop });
     }
     const outcome = await runSite(deps, options, ctx, summary, site, now);
@@ -114,7 +120,10 @@ async function runCredential<S>(
       await deps.store.markCredential(credential.id, "needs_reauth", outcome.error ?? null);
     }
     if (outcome.halt === "config") summary.stopReason ??= outcome.error;
-    if (outcome.halt) halt ??= outcome.error;
+    if (outcome.halt && !halt) {
+      halt = outcome.error;
+      paused = outcome.halt === "pause";
+    }
   });
 }
 

@@ -44,10 +44,15 @@ export async function runSite<S>(
     } catch (error) {
       // Later windows wait: the watermark must never jump over a window that failed.
       const message = ctx.logger.redactor.redact(errorMessage(error));
-      ctx.logger.warn("Site sync failed", { site: site.vendor_site_id, error: message });
-      await deps.store.siteFailed(site.id, message);
+      const paused = haltKind(error) === "pause";
+      ctx.logger.warn(paused ? "Site paused" : "Site sync failed", {
+        site: site.vendor_site_id,
+        error: message,
+      });
+      if (paused) await deps.store.sitePaused(site.id, message);
+      else await deps.store.siteFailed(site.id, message);
       await recordSite(deps, summary, null, site, {
-        status: "failed",
+        status: paused ? "skipped" : "failed",
         error: message,
         windows,
         keys,

@@ -103,6 +103,11 @@ export interface Store {
   finishRun(runId: string, counts: RunCounts, error?: string): Promise<void>;
   siteSynced(siteId: string, syncedThrough: Date, objectKey: string): Promise<void>;
   siteFailed(siteId: string, error: string): Promise<void>;
+  /**
+   * The vendor asked to leave the credential alone (a spent month's quota): the site says why,
+   * and its consecutive failures stay as they were, since nothing about the site failed.
+   */
+  sitePaused(siteId: string, reason: string): Promise<void>;
   siteResult(result: SiteResult): Promise<void>;
 }
 
@@ -270,6 +275,13 @@ export function createStore(sql: Sql): Store {
         update public.inverter_sites
         set last_attempt_at = now(), last_error = ${error},
             consecutive_failures = consecutive_failures + 1, updated_at = now()
+        where id = ${siteId}`;
+    },
+
+    async sitePaused(siteId, reason) {
+      await sql`
+        update public.inverter_sites
+        set last_attempt_at = now(), last_error = ${reason}, updated_at = now()
         where id = ${siteId}`;
     },
 

@@ -157,6 +157,10 @@ export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
       s.consecutive_failures++;
       return Promise.resolve();
     },
+    sitePaused(id, reason) {
+      store.sites.find((s) => s.id === id)!.last_error = reason;
+      return Promise.resolve();
+    },
     siteResult(r) {
       store.results.push(r);
       return Promise.resolve();

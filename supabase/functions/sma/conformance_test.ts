@@ -44,9 +44,11 @@ adapterConformance("SMA", {
 Deno.test("the core's 5-minute pacer counts the PowerAc calls: a full window waits, no 429", async () => {
   let simNow = () => new Date(NOW);
   const { sim, connect } = setupSma({ now: NOW, perFiveMinutes: 5, simClock: () => simNow() });
-  // Tokens outlive the wait here; a 300 s token would add a renewal to the count.
-  sim.setAccessTokenLifetime(3600);
-  const secret = await connect();
+  // SMA's access token lives 300 s, from the simulator's clock.
+  const secret = {
+    ...await connect(),
+    expiresAt: new Date(Date.parse(NOW) + 300_000).toISOString(),
+  };
   const { ctx } = await simContext(sma, secret, {
     handler: sim.handler,
     baseUrl: BASE,
@@ -70,4 +72,9 @@ Deno.test("the core's 5-minute pacer counts the PowerAc calls: a full window wai
   assert.equal(monitoring.filter((p) => p.includes("/PowerAc/")).length, 2);
   assert.ok(ctx.now().getTime() - started >= 300_000, "the sixth call waited for the window");
   assert.equal(data.readings.filter((r) => r.metric === "power_w").length, 24);
+  // The 300 s token ran out during the wait: it was renewed before the sixth call was sent, not
+  // after a 401 that would have repeated it.
+  const paths = sim.requests().paths;
+  assert.equal(paths.filter((p) => p.includes("token")).length, 1, paths.join(" "));
+  assert.ok(paths.indexOf(paths.find((p) => p.includes("token"))!) === paths.length - 2);
 });
