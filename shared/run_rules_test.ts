@@ -1,0 +1,80 @@
+/**
+ * The core rules of a run, over a scripted vendor and the in-memory store: the watermark never
+ * moves when the upload fails, and a fatal error or a pause stops the credential's other sites
+ * while the other credentials go on.
+ */
+import assert from "node:assert/strict";
+import { FatalCredentialError, RetriableError } from "./errors.ts";
+import { runSync } from "./runner.ts";
+import { scriptedWorld } from "./testing/scripted_adapter.ts";
+
+Deno.test("the watermark stays when the S3 upload fails, and the site is recorded failed", async () => {
+  const { deps, store } = await scriptedWorld({ a: [{ id: "1" }, { id: "2" }] });
+  deps.objects.put = (key) =>
+    key.includes("site_1_")
+      ? Promise.reject(new Error("Cannot upload: S3 answered 503"))
+      : Promise.resolve();
+  const summary = await runSync(deps, { trigger: "manual" });
+  const one = store.sites.find((s) => s.vendor_site_id === "1")!;
+  const two = store.sites.find((s) => s.vendor_site_id === "2")!;
+  assert.equal(one.synced_through, null);
+  assert.equal(one.last_object_key, null);
+  assert.match(one.last_error!, /S3 answered 503/);
+  assert.equal(one.consecutive_failures, 1);
+  assert.equal(two.synced_through?.toISOString(), "2026-06-15T12:00:00.000Z");
+  assert.deepEqual(
+    summary.sites.map((s) => [s.vendorSiteId, s.status]),
+    [["1", "failed"], ["2", "succeeded"]],
+  );
+  assert.equal(summary.counts.objectsWritten, 1);
+});
+
+Deno.test("a fatal error on one site stops that credential's other sites, not the next credential's", async () => {
+  const { deps, store, fetched } = await scriptedWorld({
+    a: [
+      { id: "a1" },
+      { id: "a2", error: new FatalCredentialError("Vendor rejected the key (HTTP 401)") },
+      { id: "a3" },
+      { id: "a4" },
+    ],
+    b: [{ id: "b1" }],
+  });
+  const summary = await runSync(deps, { trigger: "manual" });
+  assert.deepEqual(fetched.filter((id) => id.startsWith("a")), ["a1", "a2"]);
+  assert.ok(fetched.includes("b1"));
+  assert.equal(store.credentialStatus.get("a")?.status, "needs_reauth");
+  assert.equal(store.credentialStatus.get("b"), undefined);
+  const status = Object.fromEntries(summary.sites.map((s) => [s.vendorSiteId, s.status]));
+  assert.equal(status.a1, "succeeded");
+  assert.equal(status.a2, "failed");
+  assert.equal(status.a3, "skipped");
+  assert.equal(status.a4, "skipped");
+  assert.equal(status.b1, "succeeded");
+  for (const id of ["a3", "a4"]) {
+    const site = store.sites.find((s) => s.vendor_site_id === id)!;
+    assert.equal(site.synced_through, null);
+    assert.equal(site.consecutive_failures, 0);
+  }
+});
+
+Deno.test("a vendor's pause stops that credential's other sites without counting failures", async () => {
+  const pause = new RetriableError("Vendor asked for a pause of an hour", {
+    status: 429,
+    retryAfterMs: 3_600_000,
+  });
+  const { deps, store, fetched } = await scriptedWorld({
+    a: [{ id: "a1", error: pause }, { id: "a2" }, { id: "a3" }],
+    b: [{ id: "b1" }],
+  });
+  const summary = await runSync(deps, { trigger: "manual" });
+  assert.deepEqual(fetched.filter((id) => id.startsWith("a")), ["a1"]);
+  assert.ok(fetched.includes("b1"));
+  assert.equal(store.creds.find((c) => c.id === "a")!.status, "active");
+  for (const id of ["a1", "a2", "a3"]) {
+    const site = store.sites.find((s) => s.vendor_site_id === id)!;
+    assert.equal(site.synced_through, null, id);
+    assert.equal(site.consecutive_failures, 0, id);
+    assert.match(site.last_error!, /pause of an hour/, id);
+  }
+  assert.equal(summary.sites.find((s) => s.vendorSiteId === "b1")?.status, "succeeded");
+});
