@@ -75,7 +75,7 @@ export function toReadings(
       continue;
     }
     const ts = new Date(start + step).toISOString();
-    byTs.set(ts, { ts, metric, value: round(value) });
+    byTs.set(ts, { ts, metric, value: scale === 1 ? value : round(value) });
   }
   return {
     readings: [...byTs.values()].sort((a, b) => a.ts.localeCompare(b.ts)),
