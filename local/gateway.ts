@@ -1,14 +1,23 @@
 /**
  * The local API gateway for Edge Functions: `/functions/v1/<name>/<rest>` runs
- * `<functionsDir>/<name>/index.ts` in this process, with the JWT gate that config.toml asks for
- * and the status codes and bodies of Supabase's own gateway (unknown function 404, bad JWT 401,
- * boot failure 503, thrown error 500). `/functions/v1/_health` reports the local stack's own
- * health; an underscore name is never a function.
+ * `<functionsDir>/<name>/index.ts` in a worker process of its own (function_worker.ts) under
+ * Supabase's Edge limits (edge_limits.ts), with the JWT gate that config.toml asks for and the
+ * status codes and bodies of Supabase's own gateway (unknown function 404, bad JWT 401, boot
+ * failure 503, thrown error 500, a limit 546). Local-only routes, never functions (an underscore
+ * name is never a function): `/functions/v1/_health` reports the stack's own health,
+ * `/functions/v1/_invocations[?function=<name>&since=<ISO time>]` lists recorded invocations.
+ *
+ * A worker serves one invocation at a time; concurrent requests get workers of their own, and an
+ * idle worker is reused while it is younger than half the wall clock (a local choice, so that an
+ * invocation always has at least half of it; on Supabase a warm worker may have less). A worker
+ * killed at a limit is gone: the next request boots a fresh one.
  */
 import { pathToFileURL } from "node:url";
+import { type EdgeLimits, supabaseLimits } from "./edge_limits.ts";
 import { defaultFunctionConfig, type FunctionConfig } from "./functions_config.ts";
-import { type FetchHandler, loadFunction } from "./function_loader.ts";
+import { BootError, FunctionWorker } from "./function_worker.ts";
 import { functionNamePattern, functionRoute } from "./function_route.ts";
+import { createInvocationLog, type InvocationLog } from "./invocation_log.ts";
 import { checkJwt } from "./jwt_check.ts";
 import { stackEnv } from "./stack_env.ts";
 
@@ -20,17 +29,57 @@ export interface GatewayOptions {
   jwtSecret?: string;
   /** Parts of the stack to report on `_health`; any value other than "ok"/"listening" fails it. */
   health?: () => Record<string, string>;
+  /** Default: Supabase's (2 s CPU, 150 s wall clock, 256 MB). */
+  limits?: EdgeLimits;
+  /** JSON-lines file that receives every invocation record as well. */
+  invocationsFile?: string;
+}
+
+export interface Gateway {
+  (req: Request): Promise<Response>;
+  invocations: InvocationLog;
+  /** Stops every worker. */
+  close(): Promise<void>;
 }
 
 export const healthPath = "/functions/v1/_health";
+export const invocationsPath = "/functions/v1/_invocations";
 
-export function createGateway(options: GatewayOptions): (req: Request) => Promise<Response> {
+export function createGateway(options: GatewayOptions): Gateway {
   const { functionsDir, config, jwtSecret = stackEnv.JWT_SECRET } = options;
-  const loaded = new Map<string, Promise<FetchHandler>>();
+  const limits = options.limits ?? supabaseLimits;
+  const invocations = createInvocationLog({ file: options.invocationsFile });
+  const workers = new Map<string, Set<FunctionWorker>>();
 
-  return async (req) => {
+  async function acquire(name: string, entrypoint: string): Promise<FunctionWorker> {
+    const pool = workers.get(name) ?? new Set<FunctionWorker>();
+    workers.set(name, pool);
+    for (const worker of pool) {
+      if (worker.dead) pool.delete(worker);
+      else if (!worker.busy && worker.ageMs() >= limits.wallClockMs / 2) {
+        pool.delete(worker);
+        void worker.stop();
+      } else if (!worker.busy) {
+        worker.busy = true;
+        return worker;
+      }
+    }
+    const worker = await FunctionWorker.start(name, pathToFileURL(entrypoint), limits);
+    worker.busy = true;
+    pool.add(worker);
+    return worker;
+  }
+
+  const gateway = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     if (url.pathname === healthPath) return health(options.health?.() ?? {});
+    if (url.pathname === invocationsPath) {
+      const filter = {
+        function: url.searchParams.get("function") ?? undefined,
+        since: url.searchParams.get("since") ?? undefined,
+      };
+      return Response.json({ limits, invocations: invocations.list(filter) });
+    }
     const route = functionRoute(url);
     if (route === null) {
       return Response.json({ message: "no Route matched with those values" }, { status: 404 });
@@ -47,42 +96,42 @@ export function createGateway(options: GatewayOptions): (req: Request) => Promis
       const rejection = await checkJwt(req, jwtSecret);
       if (rejection) return rejection;
     }
-    let handler: FetchHandler;
+    let worker: FunctionWorker;
     try {
-      if (!loaded.has(route.name)) loaded.set(route.name, loadFunction(pathToFileURL(entrypoint)));
-      handler = await loaded.get(route.name)!;
+      worker = await acquire(route.name, entrypoint);
     } catch (error) {
-      loaded.delete(route.name);
-      console.error(`gateway: cannot boot function ${route.name}:`, error);
+      if (!(error instanceof BootError)) throw error;
+      console.error(`gateway: ${error.message}`);
       return Response.json({
         code: "BOOT_ERROR",
         message: "Worker failed to boot (please check logs)",
-      }, {
-        status: 503,
-      });
+      }, { status: 503 });
     }
-    try {
-      // Same method, headers and body, but not the caller's abort signal: a caller that hangs up
-      // (pg_net's timeout, say) must not cancel the function midway, as reported for Supabase,
-      // and Deno warns when that signal is copied.
-      const forwarded = new Request(route.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-      });
-      const response = await handler(forwarded);
-      if (!(response instanceof Response)) {
-        throw new TypeError("the handler did not return a Response");
+    // The caller's abort signal is not passed on: a caller that hangs up (pg_net's timeout, say)
+    // must not cancel the function midway, as reported for Supabase.
+    const path = route.url.slice("http://localhost".length);
+    const { response, done } = await worker.invoke(req, path);
+    void done.then((record) => {
+      invocations.add(record);
+      const pool = workers.get(route.name);
+      if (worker.dead) pool?.delete(worker);
+      else if (worker.ageMs() >= limits.wallClockMs / 2) {
+        pool?.delete(worker);
+        void worker.stop();
       }
-      return response;
-    } catch (error) {
-      console.error(`gateway: function ${route.name} failed:`, error);
-      return Response.json({
-        code: "WORKER_ERROR",
-        message: "Function exited due to an error (please check logs)",
-      }, { status: 500 });
-    }
+    });
+    return response;
   };
+
+  return Object.assign(gateway, {
+    invocations,
+    async close() {
+      const all = [...workers.values()].flatMap((pool) => [...pool]);
+      workers.clear();
+      await Promise.all(all.map((w) => w.stop()));
+      await invocations.flushed();
+    },
+  });
 }
 
 function health(parts: Record<string, string>): Response {

@@ -32,7 +32,12 @@ const gateway = createGateway({
 });
 const base = "http://127.0.0.1:54321/functions/v1";
 
-Deno.test("gateway forwards method, headers, body and the rewritten URL to the function", async () => {
+/** Workers are processes the gateway keeps between tests; the last test stops them. */
+function test(name: string, fn: () => Promise<void>) {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+test("gateway forwards method, headers, body and the rewritten URL to the function", async () => {
   const response = await gateway(
     new Request(`${base}/echo/sites/1?from=a`, {
       method: "POST",
@@ -49,12 +54,12 @@ Deno.test("gateway forwards method, headers, body and the rewritten URL to the f
   });
 });
 
-Deno.test("gateway serves a function written as a top-level Deno.serve call", async () => {
+test("gateway serves a function written as a top-level Deno.serve call", async () => {
   const response = await gateway(new Request(`${base}/served/x`));
   assert.equal(await response.text(), "served /served/x");
 });
 
-Deno.test("gateway answers 404 for an unknown, disabled or underscore function", async () => {
+test("gateway answers 404 for an unknown, disabled or underscore function", async () => {
   for (const name of ["missing", "off", "_shared"]) {
     const response = await gateway(new Request(`${base}/${name}`));
     assert.equal(response.status, 404, name);
@@ -62,7 +67,7 @@ Deno.test("gateway answers 404 for an unknown, disabled or underscore function",
   }
 });
 
-Deno.test("gateway requires a valid JWT for a function without a config entry (verify_jwt default)", async () => {
+test("gateway requires a valid JWT for a function without a config entry (verify_jwt default)", async () => {
   await Deno.mkdir(`${functionsDir}/guarded`, { recursive: true });
   await Deno.writeTextFile(
     `${functionsDir}/guarded/index.ts`,
@@ -82,7 +87,7 @@ Deno.test("gateway requires a valid JWT for a function without a config entry (v
   await preflight.body?.cancel();
 });
 
-Deno.test("gateway turns a thrown error into 500 WORKER_ERROR and a failed boot into 503", async () => {
+test("gateway turns a thrown error into 500 WORKER_ERROR and a failed boot into 503", async () => {
   const crashed = await gateway(new Request(`${base}/crash`));
   assert.equal(crashed.status, 500);
   assert.equal((await crashed.json()).code, "WORKER_ERROR");
@@ -91,7 +96,7 @@ Deno.test("gateway turns a thrown error into 500 WORKER_ERROR and a failed boot 
   assert.equal((await broken.json()).code, "BOOT_ERROR");
 });
 
-Deno.test("gateway reports health on _health and 404s paths outside /functions/v1", async () => {
+test("gateway reports health on _health and 404s paths outside /functions/v1", async () => {
   const health = await gateway(new Request(`${base}/_health`));
   assert.deepEqual(await health.json(), { status: "ok", gateway: "ok", worker: "listening" });
   const other = await gateway(new Request("http://127.0.0.1:54321/rest/v1/sites"));
@@ -99,7 +104,7 @@ Deno.test("gateway reports health on _health and 404s paths outside /functions/v
   await other.body?.cancel();
 });
 
-Deno.test("gateway health fails while the pg_net worker cannot reach the database", async () => {
+test("gateway health fails while the pg_net worker cannot reach the database", async () => {
   const degraded = createGateway({
     functionsDir,
     config: {},
@@ -110,4 +115,7 @@ Deno.test("gateway health fails while the pg_net worker cannot reach the databas
   assert.equal((await response.json()).status, "degraded");
 });
 
-globalThis.addEventListener("unload", () => Deno.removeSync(functionsDir, { recursive: true }));
+test("gateway stops its workers on close", async () => {
+  await gateway.close();
+  await Deno.remove(functionsDir, { recursive: true });
+});

@@ -1,9 +1,12 @@
 /**
  * The one long-running Deno process of the local stack (`stack up` starts it in the background,
- * logging to .local/stack/logs/services.log): the functions gateway on :54321, the pg_net worker
- * and the vendor simulators (vendor_simulators.ts). Run it in the foreground with
+ * logging to .local/stack/logs/services.log): the functions gateway on :54321 (each function in
+ * worker processes of its own under the Edge limits; invocations recorded in
+ * .local/stack/logs/invocations.jsonl), the pg_net worker and the vendor simulators
+ * (vendor_simulators.ts). Run it in the foreground with
  * `deno run -A local/services.ts` when debugging a function.
  */
+import { readEdgeLimits } from "./edge_limits.ts";
 import { createGateway } from "./gateway.ts";
 import { readFunctionsConfig } from "./functions_config.ts";
 import { startPgNetWorker } from "./pg_net_worker.ts";
@@ -32,7 +35,11 @@ const gateway = createGateway({
   functionsDir: stackPaths.functions,
   config: await readFunctionsConfig(stackPaths.configToml),
   health: () => ({ worker: worker.status() }),
+  // EDGE_WALL_CLOCK_S=400 (paid plan) or lower for a test; EDGE_CPU_MS, EDGE_MEMORY_MB.
+  limits: readEdgeLimits((name) => Deno.env.get(name)),
+  invocationsFile: `${stackPaths.logs}/invocations.jsonl`,
 });
+controller.signal.addEventListener("abort", () => void gateway.close(), { once: true });
 const api = Deno.serve({
   hostname: "127.0.0.1",
   port: stackPorts.api,
@@ -48,6 +55,7 @@ for (const s of simulators) {
 }
 
 await Promise.all([api.finished, worker.stopped, ...simulators.map((s) => s.server.finished)]);
+await gateway.close();
 console.log("services: stopped");
 // The signal listeners above would keep the process alive.
 Deno.exit(0);
