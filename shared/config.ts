@@ -8,7 +8,10 @@ export type Env = Record<string, string | undefined>;
 export interface Config {
   supabaseUrl: string;
   serviceKeys: readonly string[];
+  /** DATABASE_URL when set (the transaction pooler on port 6543), else SUPABASE_DB_URL. */
   dbUrl: string;
+  /** Connections one process may hold; every invocation holds its own pool (supabase.md §5). */
+  dbPoolMax: number;
   encryptionKeys: string;
   awsRegion: string;
   bucket: string;
@@ -61,16 +64,27 @@ export function loadConfig(
     if (!Number.isFinite(n) || n <= 0) problems.push(`${name} must be a positive number`);
     return n;
   };
-  const serviceKey = env.SUPABASE_SERVICE_KEY || env.SUPABASE_SERVICE_ROLE_KEY;
+  const secrets = secretKeys(env.SUPABASE_SECRET_KEYS);
+  if (service && secrets === undefined) {
+    problems.push(
+      'SUPABASE_SECRET_KEYS must be a JSON object of keys, e.g. {"default":"sb_secret_…"}',
+    );
+  }
+  // A project with legacy keys disabled injects only SUPABASE_SECRET_KEYS (supabase.md §4, §6).
+  const serviceKeys = [env.SUPABASE_SERVICE_KEY, env.SUPABASE_SERVICE_ROLE_KEY, ...secrets ?? []]
+    .map((k) => k?.trim() ?? "").filter((k, i, all) => k !== "" && all.indexOf(k) === i);
+  if (service && serviceKeys.length === 0 && secrets !== undefined) {
+    problems.push(
+      "SUPABASE_SERVICE_KEY (or SUPABASE_SERVICE_ROLE_KEY, or SUPABASE_SECRET_KEYS) is not set",
+    );
+  }
   const config: Config = {
     supabaseUrl: service ? required("SUPABASE_URL") : env.SUPABASE_URL ?? "",
-    serviceKeys: [
-      service
-        ? required("SUPABASE_SERVICE_KEY (or SUPABASE_SERVICE_ROLE_KEY)", serviceKey)
-        : serviceKey ?? "",
-      ...secretKeys(env.SUPABASE_SECRET_KEYS),
-    ].filter((k) => k !== ""),
-    dbUrl: required("SUPABASE_DB_URL"),
+    serviceKeys,
+    // SUPABASE_DB_URL is the direct connection and cannot be changed on hosted, so the pooler's
+    // URL comes in under a name of our own (supabase.md §5).
+    dbUrl: required("SUPABASE_DB_URL (or DATABASE_URL)", env.DATABASE_URL || env.SUPABASE_DB_URL),
+    dbPoolMax: positive("DATABASE_POOL_MAX", 4),
     encryptionKeys: required("ENCRYPTION_KEY"),
     awsRegion: env.AWS_REGION || "us-east-1",
     bucket: env.METER_DATA_BUCKET || "frontiermind-meter-data",
@@ -93,6 +107,12 @@ export function loadConfig(
   for (const name of options.requireVendor ?? []) required(name);
   if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {
     problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
+  } else if (isHosted(env) && !env.AWS_ACCESS_KEY_ID) {
+    // The SDK's default chain reads files, runs processes and asks instance metadata, none of
+    // which an Edge Function can do (supabase.md §8), so it would fail on the first upload.
+    problems.push(
+      "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set on Supabase, which cannot run the S3 SDK's default credential chain",
+    );
   }
   if (problems.length > 0) {
     throw new ConfigError(`Cannot start: ${problems.join("; ")}`);
@@ -107,13 +127,25 @@ function vendorEnv(env: Env, vendor: string): Record<string, string | undefined>
   );
 }
 
-/** Supabase injects the new secret keys as a JSON dictionary (`{"default":"sb_secret_..."}`). */
-function secretKeys(raw: string | undefined): string[] {
-  if (!raw) return [];
+/**
+ * True inside a deployed Edge Function: the platform sets these only there (supabase.md §4,
+ * "Hosted only: SB_REGION, SB_EXECUTION_ID and DENO_DEPLOYMENT_ID").
+ */
+export function isHosted(env: Env): boolean {
+  return Boolean(env.DENO_DEPLOYMENT_ID || env.SB_REGION);
+}
+
+/**
+ * Supabase injects the new secret keys as a JSON dictionary (`{"default":"sb_secret_..."}`);
+ * undefined when the variable is set but is not one.
+ */
+function secretKeys(raw: string | undefined): string[] | undefined {
+  if (!raw || raw.trim() === "") return [];
   try {
     const parsed = JSON.parse(raw);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
     return Object.values(parsed).filter((v): v is string => typeof v === "string");
   } catch {
-    return [];
+    return undefined;
   }
 }

@@ -65,3 +65,52 @@ Deno.test("loadConfig collects each vendor's variables and requires what the fun
     /ENPHASE_CLIENT_ID is not set; ENPHASE_CLIENT_SECRET is not set/,
   );
 });
+
+Deno.test("loadConfig prefers DATABASE_URL (the pooler) over the injected SUPABASE_DB_URL", () => {
+  const pooler =
+    "postgresql://postgres.ref:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres";
+  assert.equal(loadConfig({ ...full, DATABASE_URL: pooler }).dbUrl, pooler);
+  assert.equal(loadConfig(full).dbUrl, full.SUPABASE_DB_URL);
+  const { SUPABASE_DB_URL: _, ...noDirect } = full;
+  assert.equal(loadConfig({ ...noDirect, DATABASE_URL: pooler }).dbUrl, pooler);
+  assert.equal(loadConfig(full).dbPoolMax, 4);
+  assert.equal(loadConfig({ ...full, DATABASE_POOL_MAX: "2" }).dbPoolMax, 2);
+  assert.throws(() => loadConfig({ ...full, DATABASE_POOL_MAX: "0" }), /DATABASE_POOL_MAX/);
+});
+
+Deno.test("loadConfig boots with only SUPABASE_SECRET_KEYS when legacy keys are disabled", () => {
+  const { SUPABASE_SERVICE_KEY: _, ...rest } = full;
+  const config = loadConfig({ ...rest, SUPABASE_SECRET_KEYS: '{"default":"sb_secret_only"}' });
+  assert.deepEqual(config.serviceKeys, ["sb_secret_only"]);
+  assert.throws(
+    () => loadConfig({ ...rest, SUPABASE_SECRET_KEYS: "{}" }),
+    /SUPABASE_SERVICE_KEY \(or SUPABASE_SERVICE_ROLE_KEY, or SUPABASE_SECRET_KEYS\) is not set/,
+  );
+});
+
+Deno.test("loadConfig rejects a malformed SUPABASE_SECRET_KEYS without echoing it", () => {
+  assert.throws(
+    () => loadConfig({ ...full, SUPABASE_SECRET_KEYS: "sb_secret_leaked" }),
+    (e: unknown) =>
+      e instanceof ConfigError && /SUPABASE_SECRET_KEYS must be a JSON object/.test(e.message) &&
+      !e.message.includes("sb_secret_leaked"),
+  );
+});
+
+Deno.test("loadConfig on Supabase requires explicit S3 credentials", () => {
+  for (const hosted of [{ DENO_DEPLOYMENT_ID: "dep-1" }, { SB_REGION: "eu-central-1" }]) {
+    assert.throws(
+      () => loadConfig({ ...full, ...hosted }),
+      /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set on Supabase/,
+    );
+    const config = loadConfig({
+      ...full,
+      ...hosted,
+      AWS_ACCESS_KEY_ID: "a",
+      AWS_SECRET_ACCESS_KEY: "s",
+    });
+    assert.equal(config.awsAccessKeyId, "a");
+  }
+  // Off the platform the SDK's default chain (~/.aws, instance roles) is still allowed.
+  assert.equal(loadConfig(full).awsAccessKeyId, undefined);
+});

@@ -21,7 +21,7 @@ export interface FetcherRuntime {
 }
 
 export function createRuntime(config: Config, options: { logLevel?: Level } = {}): FetcherRuntime {
-  const sql = connect(config.dbUrl);
+  const sql = connect(config.dbUrl, { max: config.dbPoolMax });
   return {
     store: createStore(sql),
     objects: createS3Store(config),
