@@ -16,6 +16,7 @@ import {
 import { mountConnectRoutes } from "./connect_routes.ts";
 import { requireServiceKey } from "./service_key.ts";
 import { parseRunRequest } from "./run_request.ts";
+import { startRun } from "./run_recorder.ts";
 import { runSync } from "./runner.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import { readOnlyStore } from "./read_only_store.ts";
@@ -61,7 +62,7 @@ export function createFetcherApp<S>(
     const store = request.dryRun
       ? readOnlyStore(rt.store, (what) => dryRunWrites.push(what))
       : rt.store;
-    const runId = await store.startRun(source, request.trigger, request, request.dryRun);
+    const runId = await startRun(store, source, request);
     const deadline = new Date(now().getTime() + (options.runBudgetSeconds ?? 110) * 1000);
     const work = runSync({
       adapter,

@@ -30,15 +30,25 @@ export interface OpenOptions {
   logger: Logger;
   now: () => Date;
   http?: HttpOptions;
+  /** Counts every attempt made for the credential itself (site lists, token renewals). */
   countCall: () => void;
   beforeTokenCommit?: () => void | Promise<void>;
+}
+
+/**
+ * An opened credential. `forSite(count)` is the same context whose vendor calls are counted by
+ * `count` instead of the credential's counter, so sites that run in parallel each know their own
+ * calls (a difference of one shared counter would mix them).
+ */
+export interface CredentialContext<S> extends AdapterContext<S> {
+  forSite(count: () => void): AdapterContext<S>;
 }
 
 export async function openCredential<S>(
   adapter: Adapter<S>,
   row: CredentialRow,
   o: OpenOptions,
-): Promise<AdapterContext<S>> {
+): Promise<CredentialContext<S>> {
   let document: unknown;
   try {
     document = JSON.parse(await o.keyring.decrypt(row.secret));
@@ -89,14 +99,33 @@ export async function openCredential<S>(
     await spend?.();
     await tokens?.ensureFresh();
   };
-  const attempt = (req: HttpRequest) =>
+  const attempt = (req: HttpRequest, onAttempt: () => void) =>
     send({
       ...req,
       headers: { accept: "application/json", ...req.headers },
       acceptStatuses: tokens ? [...(req.acceptStatuses ?? []), 401] : req.acceptStatuses,
-    }, { pacer, beforeAttempt, authHeaders: () => adapter.authHeaders(current()) });
+    }, { pacer, beforeAttempt, onAttempt, authHeaders: () => adapter.authHeaders(current()) });
   const expired = (r: HttpResult) => r.status === 401 || !!adapter.tokens?.isExpired?.(r);
-  return {
+  const http = (count: () => void) => async (req: HttpRequest) => {
+    if (!tokens) return await attempt(req, count);
+    await tokens.ensureFresh();
+    const used = tokens.accessToken();
+    let result = await attempt(req, count);
+    if (expired(result)) {
+      await tokens.renew(used);
+      result = await attempt(req, count);
+    }
+    if (result.status === 401 && !req.acceptStatuses?.includes(401)) {
+      throw new FatalCredentialError(
+        adapter.describeFatal?.(401) ??
+          `Cannot call ${req.label}: the vendor rejected a freshly renewed token (HTTP 401)`,
+        { status: 401 },
+      );
+    }
+    return result;
+  };
+  const logger = o.logger.child({ credential: row.id });
+  const contextFor = (count: () => void): AdapterContext<S> => ({
     baseUrl: o.baseUrl,
     get secret() {
       return current();
@@ -105,26 +134,10 @@ export async function openCredential<S>(
     authorize: tokens ? () => tokens.ensureFresh() : undefined,
     plan: row.plan ?? {},
     now: o.now,
-    logger: o.logger.child({ credential: row.id }),
-    http: async (req) => {
-      if (!tokens) return await attempt(req);
-      await tokens.ensureFresh();
-      const used = tokens.accessToken();
-      let result = await attempt(req);
-      if (expired(result)) {
-        await tokens.renew(used);
-        result = await attempt(req);
-      }
-      if (result.status === 401 && !req.acceptStatuses?.includes(401)) {
-        throw new FatalCredentialError(
-          adapter.describeFatal?.(401) ??
-            `Cannot call ${req.label}: the vendor rejected a freshly renewed token (HTTP 401)`,
-          { status: 401 },
-        );
-      }
-      return result;
-    },
-  };
+    logger,
+    http: http(count),
+  });
+  return Object.assign(contextFor(o.countCall), { forSite: contextFor });
 }
 
 /**

@@ -25,10 +25,19 @@ export class RetriableError extends Error {
 /** The credential cannot work until someone acts: bad key, revoked grant, retired API. */
 export class FatalCredentialError extends Error {
   readonly status?: number;
-  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+  /**
+   * The credential's row already says `needs_reauth` (set under its row lock by a token renewal),
+   * so the run must not write it again over the vendor's reason.
+   */
+  readonly recorded: boolean;
+  constructor(
+    message: string,
+    options?: { status?: number; cause?: unknown; recorded?: boolean },
+  ) {
     super(message, { cause: options?.cause });
     this.name = "FatalCredentialError";
     this.status = options?.status;
+    this.recorded = options?.recorded ?? false;
   }
 }
 

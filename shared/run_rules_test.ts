@@ -78,3 +78,68 @@ Deno.test("a vendor's pause stops that credential's other sites without counting
   }
   assert.equal(summary.sites.find((s) => s.vendorSiteId === "b1")?.status, "succeeded");
 });
+
+Deno.test("three sites in parallel are recorded with their own API calls", async () => {
+  const { deps, store, calls } = await scriptedWorld({
+    a: [
+      { id: "1", calls: 2, delayMs: 3 },
+      { id: "2", calls: 2, delayMs: 5 },
+      { id: "3", calls: 3, delayMs: 2 },
+    ],
+  }, { siteConcurrency: 3 });
+  const summary = await runSync(deps, { trigger: "manual" });
+  const byId = new Map(store.sites.map((s) => [s.id, s.vendor_site_id]));
+  const recorded = Object.fromEntries(
+    store.results.map((r) => [byId.get(r.siteId!), r.apiCalls]),
+  );
+  assert.deepEqual(recorded, { "1": 2, "2": 2, "3": 3 });
+  // The site list is the credential's own call; the run counts it once, on top of the sites'.
+  assert.equal(calls(), 8);
+  assert.equal(summary.counts.apiCalls, 8);
+});
+
+Deno.test("a deferred site keeps its failure count and is recorded deferred", async () => {
+  const pause = new RetriableError("Vendor asked for a pause of an hour", {
+    retryAfterMs: 3_600_000,
+  });
+  const { deps, store } = await scriptedWorld({ a: [{ id: "1" }] });
+  await runSync(deps, { trigger: "manual" });
+  store.sites[0].consecutive_failures = 2;
+  const { deps: again } = await scriptedWorld({ a: [{ id: "1", error: pause }] });
+  const summary = await runSync({ ...again, store, keyring: deps.keyring }, { trigger: "manual" });
+  assert.equal(store.sites[0].consecutive_failures, 2);
+  assert.equal(store.results.at(-1)?.status, "deferred");
+  assert.equal(summary.counts.sitesFailed, 0);
+  assert.equal(store.runs.get(summary.runId)?.finished, true);
+});
+
+Deno.test("past the deadline no credential is opened and skipped sites keep their failure count", async () => {
+  const { deps, store, calls, now } = await scriptedWorld({ a: [{ id: "1" }, { id: "2" }] });
+  await runSync(deps, { trigger: "manual" });
+  for (const s of store.sites) s.consecutive_failures = 3;
+  const before = calls();
+  const summary = await runSync(deps, { trigger: "cron", deadline: new Date(now.getTime() - 1) });
+  assert.equal(calls(), before);
+  assert.deepEqual(summary.sites.map((s) => s.status), ["skipped", "skipped"]);
+  assert.match(summary.sites[0].error!, /time limit/);
+  assert.ok(store.sites.every((s) => s.consecutive_failures === 3));
+  assert.equal(summary.counts.sitesFailed, 0);
+});
+
+Deno.test("needs_reauth is written once per credential, and not over a renewal's own reason", async () => {
+  const fatal = new FatalCredentialError("Vendor rejected the key (HTTP 401)");
+  const { deps, store } = await scriptedWorld({
+    a: [{ id: "a1", error: fatal, delayMs: 2 }, { id: "a2", error: fatal, delayMs: 2 }],
+    b: [{ id: "b1", error: new FatalCredentialError("Renewal refused", { recorded: true }) }],
+  }, { siteConcurrency: 2 });
+  const marks: string[] = [];
+  const mark = store.markCredential;
+  store.markCredential = (id, status, reason) => (marks.push(id), mark(id, status, reason));
+  const summary = await runSync(deps, { trigger: "manual" });
+  assert.deepEqual(marks, ["a"]);
+  assert.equal(store.credentialStatus.get("a")?.reason, "Vendor rejected the key (HTTP 401)");
+  assert.deepEqual(
+    summary.sites.map((s) => s.status),
+    ["failed", "failed", "failed"],
+  );
+});

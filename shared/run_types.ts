@@ -5,7 +5,7 @@ import type { HttpOptions } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import type { ObjectStore } from "./s3.ts";
 import type { RunCounts, Store } from "./store.ts";
-import type { Adapter, VendorConfig } from "./types.ts";
+import type { Adapter, VendorConfig, Window } from "./types.ts";
 
 export interface RunDeps<S> {
   adapter: Adapter<S>;
@@ -38,14 +38,45 @@ export interface RunOptions {
   deadline?: Date;
 }
 
+/**
+ * What happened to one site in a run. Only `failed` counts toward the site's consecutive failures:
+ * `deferred` means the vendor asked for a pause (a spent quota) and `skipped` means the run did not
+ * get to the site (its time limit, or the credential stopped on another site's fatal error).
+ */
+export type SiteStatus = "succeeded" | "failed" | "skipped" | "deferred";
+
 export interface SiteOutcome {
   siteId: string;
   vendorSiteId: string;
   organizationId: string;
-  status: "succeeded" | "failed" | "skipped";
+  credentialId: string;
+  status: SiteStatus;
   objectKeys: string[];
   readings: number;
+  /** The vendor calls made for this site alone, retries included. */
+  apiCalls: number;
   error?: string;
+  windows?: Window[];
+  totals?: WindowTotals;
+}
+
+export interface WindowTotals {
+  readings: number;
+  dropped: number;
+  intervalsExpected: number;
+  intervalsReceived: number;
+}
+
+/** What the executor of one credential returns; the run's writer records it. */
+export interface CredentialOutcome {
+  credentialId: string;
+  sites: SiteOutcome[];
+  /** Calls made for the credential itself: its site list and token renewals. */
+  apiCalls: number;
+  /** Why the credential could not be used at all (decryption, discovery). */
+  error?: string;
+  /** Set when the vendor refused the credential: it is marked `needs_reauth` with this reason. */
+  needsReauth?: string;
 }
 
 export interface RunSummary {

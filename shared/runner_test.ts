@@ -1,6 +1,6 @@
 /**
  * The orchestration rules with the SolarEdge simulator in-process and an in-memory store:
- * failure isolation, watermarks, needs_reauth, dry runs and deadlines.
+ * failure isolation, watermarks and needs_reauth (deadlines and pauses: run_rules_test.ts).
  */
 import assert from "node:assert/strict";
 import { runSync } from "./runner.ts";
@@ -145,12 +145,4 @@ Deno.test("an undecryptable credential fails its own sites with a clear message"
   const c = store.sites.find((s) => s.vendor_site_id === "21")!;
   assert.match(c.last_error!, /does not decrypt/);
   assert.equal(summary.counts.sitesSucceeded, 2);
-});
-
-Deno.test("a deadline leaves the remaining sites skipped with their watermark intact", async () => {
-  const { store, deps } = await world();
-  const summary = await runSync(deps, { trigger: "manual", deadline: new Date(NOW.getTime() - 1) });
-  assert.equal(summary.counts.sitesSucceeded, 0);
-  assert.ok(summary.sites.every((s) => s.status === "skipped"));
-  assert.ok(store.sites.every((s) => s.synced_through === null));
 });

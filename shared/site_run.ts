@@ -1,23 +1,34 @@
 /**
- * One site within a run: plan its windows, sync them oldest first with `syncSiteWindow`, stop at
- * the first failure so the watermark never jumps a gap, and record the outcome. runner.ts decides
- * which sites; this decides what happens to one.
+ * One site within a run: plan its windows, sync them oldest first with `syncSiteWindow`, and stop
+ * at the first failure so the watermark never jumps a gap. It returns the site's outcome and
+ * writes nothing but what the unit of work writes (object, watermark); the run's writer
+ * (run_recorder.ts) records the rest.
  */
 import { FatalCredentialError, RetriableError, VendorConfigError } from "./errors.ts";
-import type { RunDeps, RunOptions, RunSummary } from "./run_types.ts";
-import type { CredentialRow, SiteRow } from "./store.ts";
+import type { RunDeps, RunOptions, SiteOutcome, WindowTotals } from "./run_types.ts";
+import type { SiteRow } from "./store.ts";
 import { syncSiteWindow } from "./sync_site.ts";
 import type { AdapterContext, Window } from "./types.ts";
 import { planWindows, splitWindow } from "./windows.ts";
+
+/** Errors after which this credential's other sites are not tried in this run. */
+export type Halt = "fatal" | "pause" | "config";
+
+export interface SiteRunResult {
+  outcome: SiteOutcome;
+  halt?: Halt;
+  /** With `halt: "fatal"`: the credential's row says needs_reauth already. */
+  recorded?: boolean;
+}
 
 export async function runSite<S>(
   deps: RunDeps<S>,
   options: RunOptions,
   ctx: AdapterContext<S>,
-  summary: RunSummary,
+  runId: string,
   site: SiteRow,
   now: () => Date,
-): Promise<{ halt?: "fatal" | "pause" | "config"; error?: string }> {
+): Promise<SiteRunResult> {
   const spec = deps.adapter.spec;
   const windows: Window[] = options.lookbackHours
     ? splitWindow(
@@ -27,16 +38,26 @@ export async function runSite<S>(
     )
     : planWindows({ ...deps.config, ...spec, now: now(), syncedThrough: site.synced_through });
   const keys: string[] = [];
-  const totals = { readings: 0, dropped: 0, intervalsExpected: 0, intervalsReceived: 0 };
-  const callsBefore = summary.counts.apiCalls;
+  const totals: WindowTotals = {
+    readings: 0,
+    dropped: 0,
+    intervalsExpected: 0,
+    intervalsReceived: 0,
+  };
+  const outcome = (status: SiteOutcome["status"], error?: string): SiteOutcome => ({
+    ...siteOutcome(site, status, error),
+    objectKeys: keys,
+    readings: totals.readings,
+    windows,
+    totals,
+  });
   for (const window of windows) {
     try {
       const r = await syncSiteWindow(
         { adapter: deps.adapter, ctx, store: deps.store, objects: deps.objects },
-        { runId: summary.runId, site, window },
+        { runId, site, window },
       );
       keys.push(r.objectKey);
-      summary.counts.objectsWritten++;
       totals.readings += r.readings;
       totals.dropped += r.dropped;
       totals.intervalsExpected += r.intervalsExpected;
@@ -44,96 +65,53 @@ export async function runSite<S>(
     } catch (error) {
       // Later windows wait: the watermark must never jump over a window that failed.
       const message = ctx.logger.redactor.redact(errorMessage(error));
-      const paused = haltKind(error) === "pause";
-      ctx.logger.warn(paused ? "Site paused" : "Site sync failed", {
+      const halt = haltKind(error);
+      ctx.logger.warn(halt === "pause" ? "Site paused" : "Site sync failed", {
         site: site.vendor_site_id,
         error: message,
       });
-      if (paused) await deps.store.sitePaused(site.id, message);
-      else await deps.store.siteFailed(site.id, message);
-      await recordSite(deps, summary, null, site, {
-        status: paused ? "skipped" : "failed",
-        error: message,
-        windows,
-        keys,
-        totals,
-        apiCalls: summary.counts.apiCalls - callsBefore,
-      });
-      return { halt: haltKind(error), error: message };
+      return {
+        outcome: outcome(halt === "pause" ? "deferred" : "failed", message),
+        halt,
+        recorded: error instanceof FatalCredentialError && error.recorded,
+      };
     }
   }
-  await recordSite(deps, summary, null, site, {
-    status: "succeeded",
-    windows,
-    keys,
-    totals,
-    apiCalls: summary.counts.apiCalls - callsBefore,
-  });
-  return {};
+  return { outcome: outcome("succeeded") };
 }
 
-interface RecordInput {
-  status: "succeeded" | "failed" | "skipped";
-  error?: string;
-  windows?: Window[];
-  keys?: string[];
-  totals?: {
-    readings: number;
-    dropped: number;
-    intervalsExpected: number;
-    intervalsReceived: number;
-  };
-  apiCalls?: number;
-}
-
-export async function recordSite<S>(
-  deps: RunDeps<S>,
-  summary: RunSummary,
-  credential: CredentialRow | null,
+/** A site's outcome without windows or calls: a site the run did not fetch. */
+export function siteOutcome(
   site: SiteRow,
-  r: RecordInput,
-): Promise<void> {
-  if (r.status === "succeeded") summary.counts.sitesSucceeded++;
-  else summary.counts.sitesFailed++;
-  summary.sites.push({
+  status: SiteOutcome["status"],
+  error?: string,
+): SiteOutcome {
+  return {
     siteId: site.id,
     vendorSiteId: site.vendor_site_id,
     organizationId: site.organization_id,
-    status: r.status,
-    objectKeys: r.keys ?? [],
-    readings: r.totals?.readings ?? 0,
-    error: r.error,
-  });
-  await deps.store.siteResult({
-    runId: summary.runId,
-    organizationId: site.organization_id,
-    credentialId: credential?.id ?? site.credential_id,
-    siteId: site.id.startsWith("new:") ? null : site.id,
-    status: r.status,
-    windowFrom: r.windows?.[0]?.from,
-    windowTo: r.windows?.at(-1)?.to,
-    readings: r.totals?.readings,
-    dropped: r.totals?.dropped,
-    intervalsExpected: r.totals?.intervalsExpected,
-    intervalsReceived: r.totals?.intervalsReceived,
-    apiCalls: r.apiCalls,
-    objectKeys: r.keys,
-    error: r.error,
-  });
+    credentialId: site.credential_id,
+    status,
+    objectKeys: [],
+    readings: 0,
+    apiCalls: 0,
+    error,
+  };
 }
 
-/** A credential that cannot be used: its known sites are marked, nothing calls the vendor. */
 export function matchesSite(site: SiteRow, options: RunOptions): boolean {
   return !options.siteId || site.vendor_site_id === options.siteId || site.id === options.siteId;
 }
 
-/** Errors after which this credential's other sites are not tried in this run. */
-function haltKind(error: unknown): "fatal" | "pause" | "config" | undefined {
+export function haltKind(error: unknown): Halt | undefined {
   if (error instanceof FatalCredentialError) return "fatal";
   if (error instanceof VendorConfigError) return "config";
-  // The vendor asked for a pause (GoodWe GY0429): calling again now would only earn more.
-  if (error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000) return "pause";
-  return undefined;
+  return isPause(error) ? "pause" : undefined;
+}
+
+/** The vendor asked for a pause (GoodWe GY0429, a spent month): calling again now earns more. */
+export function isPause(error: unknown): boolean {
+  return error instanceof RetriableError && (error.retryAfterMs ?? 0) >= 60_000;
 }
 
 export function errorMessage(error: unknown): string {

@@ -40,7 +40,8 @@ export interface SiteResult {
   organizationId: string;
   credentialId: string | null;
   siteId: string | null;
-  status: "succeeded" | "failed" | "skipped";
+  /** Only `failed` counts toward the site's consecutive failures (run_types.ts SiteStatus). */
+  status: "succeeded" | "failed" | "skipped" | "deferred";
   windowFrom?: Date;
   windowTo?: Date;
   readings?: number;
@@ -114,6 +115,15 @@ export interface Store {
 /** What an adapter's site list is told about the sites already stored (`Adapter.fetchSitesList`). */
 export function knownSites(sites: SiteRow[]): KnownSites {
   return new Map(sites.map((s) => [s.vendor_site_id, s.timezone]));
+}
+
+/**
+ * A run failed when it stopped or no site of it succeeded while some failed; it is partial when
+ * any site did not succeed (failed, skipped at the time limit, deferred by the vendor).
+ */
+export function runStatus(c: RunCounts, error?: string): "succeeded" | "partial" | "failed" {
+  if (error || (c.sitesFailed > 0 && c.sitesSucceeded === 0)) return "failed";
+  return c.sitesSucceeded < c.sitesTotal ? "partial" : "succeeded";
 }
 
 export function createStore(sql: Sql): Store {
@@ -246,11 +256,7 @@ export function createStore(sql: Sql): Store {
     },
 
     async finishRun(runId, c, error) {
-      const status = error || (c.sitesFailed > 0 && c.sitesSucceeded === 0 && c.sitesTotal > 0)
-        ? "failed"
-        : c.sitesFailed > 0
-        ? "partial"
-        : "succeeded";
+      const status = runStatus(c, error);
       await sql`
         update public.sync_runs
         set status = ${status}, finished_at = now(), sites_total = ${c.sitesTotal},

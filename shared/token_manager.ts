@@ -88,7 +88,10 @@ export class TokenManager<S> {
       const token = await o.keyring.encrypt(JSON.stringify(next));
       return { kind: "store", secret: token, expiresAt, result: { secret: next } };
     });
-    if (outcome.fatal !== undefined) throw new FatalCredentialError(outcome.fatal);
+    // The row says needs_reauth already: set in this lock, or by the invocation that held it.
+    if (outcome.fatal !== undefined) {
+      throw new FatalCredentialError(outcome.fatal, { recorded: true });
+    }
     this.#secret = outcome.secret as S;
   }
 

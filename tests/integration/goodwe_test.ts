@@ -110,7 +110,7 @@ stackTest(
       await sql`select status, error from public.sync_run_sites where run_id = ${runId} order by id`;
     assert.equal(results.length, 2);
     assert.ok(
-      results.some((r) => r.status === "skipped" && /GY0429|Too many/i.test(r.error)),
+      results.some((r) => r.status === "deferred" && /GY0429|Too many/i.test(r.error)),
       JSON.stringify(results),
     );
     const [cred] =

@@ -91,10 +91,10 @@ stackTest("spent monthly credits pause the credential without retries", async (s
   const results = await sql`
     select status, error from public.sync_run_sites where run_id = ${runId} order by status`;
   assert.equal(results.length, 2);
-  // A pause is no failure: the sites are skipped, and their status says why.
+  // A pause is no failure: the sites are deferred, and their status says why.
   for (const r of results) {
     assert.ok(r.error.startsWith(MONTHLY), r.error);
-    assert.equal(r.status, "skipped");
+    assert.equal(r.status, "deferred");
   }
   const paused = await sql`
     select last_error, consecutive_failures from public.inverter_sites
@@ -110,10 +110,10 @@ stackTest("spent monthly credits pause the credential without retries", async (s
   const { runId: nextId } = await run(sql, credentialId);
   const next = (await simRequests(apiKey)).paths.slice(used + log.length);
   assert.deepEqual(next, ["/v2/sites"]);
-  const skipped = await sql`
+  const deferred = await sql`
     select status, error from public.sync_run_sites where run_id = ${nextId}`;
-  assert.deepEqual(skipped.map((r) => r.status), ["skipped", "skipped"]);
-  assert.ok(skipped.every((r) => r.error.startsWith(MONTHLY)));
+  assert.deepEqual(deferred.map((r) => r.status), ["deferred", "deferred"]);
+  assert.ok(deferred.every((r) => r.error.startsWith(MONTHLY)));
   const [credential] =
     await sql`select status from public.inverter_credentials where id = ${credentialId}`;
   assert.equal(credential.status, "active");

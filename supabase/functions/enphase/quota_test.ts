@@ -77,8 +77,8 @@ Deno.test("Enphase's 429 for the month pauses the credential at once, naming the
   });
   // /systems and one system's two calls, then a single 429: no retry, no call for the third.
   assert.equal(sim.requests(VENDOR.ENPHASE_API_KEY).count, 4);
-  // A pause is no failure of the sites: they are skipped and say why on their status.
-  assert.deepEqual(summary.sites.map((s) => s.status), ["succeeded", "skipped", "skipped"]);
+  // A pause is no failure of the sites: they are deferred and say why on their status.
+  assert.deepEqual(summary.sites.map((s) => s.status), ["succeeded", "deferred", "deferred"]);
   for (const site of store.sites.filter((s) => s.vendor_site_id !== "801")) {
     assert.equal(site.consecutive_failures, 0);
     assert.match(site.last_error!, /monthly quota is spent/);

@@ -1,0 +1,112 @@
+/**
+ * The executor of one credential in a run: open it, list its sites, sync each site (runSite) and
+ * return every site's outcome. It records nothing about the run itself; the writer
+ * (run_recorder.ts) does, from what this returns.
+ */
+import { openCredential } from "./credential_context.ts";
+import { FatalCredentialError, VendorConfigError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import { mapLimit } from "./pool.ts";
+import type { CredentialOutcome, RunDeps, RunOptions, SiteOutcome } from "./run_types.ts";
+import { errorMessage, isPause, matchesSite, runSite, siteOutcome } from "./site_run.ts";
+import { type CredentialRow, knownSites, type SiteRow } from "./store.ts";
+import type { AdapterContext } from "./types.ts";
+
+/** What the credentials of one run share: whether the run as a whole must stop starting work. */
+export interface RunControl {
+  /** Why no further site should start (the time limit, a rejected application), if so. */
+  stopReason(): string | undefined;
+  /** The vendor rejected the application itself: no credential can work. */
+  stop(reason: string): void;
+}
+
+export async function runCredential<S>(
+  deps: RunDeps<S>,
+  options: RunOptions & { runId: string },
+  credential: CredentialRow,
+  control: RunControl,
+  parentLog: Logger,
+  now: () => Date,
+): Promise<CredentialOutcome> {
+  const log = parentLog.child({ credential: credential.id });
+  const fail = (error: unknown) => log.redactor.redact(errorMessage(error));
+  let credentialCalls = 0;
+  const result = (sites: SiteOutcome[], extra: Partial<CredentialOutcome> = {}) => ({
+    credentialId: credential.id,
+    sites,
+    apiCalls: credentialCalls,
+    ...extra,
+  });
+  const stored = async () =>
+    (await deps.store.activeSites(credential.id)).filter((s) => matchesSite(s, options));
+  // Checked before decryption and discovery too: those call the vendor and take time.
+  const early = control.stopReason();
+  if (early) return result((await stored()).map((s) => siteOutcome(s, "skipped", early)));
+  let ctx: AdapterContext<S> & { forSite(count: () => void): AdapterContext<S> };
+  try {
+    ctx = await openCredential(deps.adapter, credential, {
+      baseUrl: deps.baseUrl,
+      keyring: deps.keyring,
+      vendorConfig: deps.vendorConfig,
+      store: deps.store,
+      beforeTokenCommit: deps.beforeTokenCommit,
+      logger: log,
+      now,
+      http: deps.http,
+      countCall: () => credentialCalls++,
+    });
+  } catch (error) {
+    const message = fail(error);
+    return result((await stored()).map((s) => siteOutcome(s, "failed", message)), {
+      error: message,
+    });
+  }
+  // Set once a site (or the site list) stops the credential: the rest say why, unfetched.
+  let halt: { status: "skipped" | "deferred"; error: string } | undefined;
+  let needsReauth: string | undefined;
+  let sites: SiteRow[];
+  try {
+    const known = knownSites(await deps.store.activeSites(credential.id));
+    sites = await deps.store.reconcileSites(
+      credential,
+      await deps.adapter.fetchSitesList(ctx, known),
+    );
+  } catch (error) {
+    const message = fail(error);
+    if (error instanceof FatalCredentialError) {
+      return result((await stored()).map((s) => siteOutcome(s, "failed", message)), {
+        error: message,
+        needsReauth: error.recorded ? undefined : message,
+      });
+    }
+    if (error instanceof VendorConfigError) {
+      control.stop(message);
+      return result([], { error: message });
+    }
+    // Discovery is best effort: the sites already known can still be fetched, unless the vendor
+    // asked to leave the credential alone (a spent quota): then they are deferred with its reason.
+    log.warn("Site discovery failed; using known sites", { error: message });
+    if (isPause(error)) halt = { status: "deferred", error: message };
+    sites = await deps.store.activeSites(credential.id);
+  }
+  sites = sites.filter((s) => matchesSite(s, options));
+  const limit = Math.min(deps.adapter.spec.rateLimits.concurrency, deps.config.siteConcurrency);
+  const outcomes = await mapLimit(sites, limit, async (site) => {
+    const stop = halt ?? stopped(control.stopReason());
+    if (stop) return siteOutcome(site, stop.status, stop.error);
+    // Counted per site, so parallel sites never see each other's calls.
+    let calls = 0;
+    const r = await runSite(deps, options, ctx.forSite(() => calls++), options.runId, site, now);
+    if (r.halt === "fatal" && !r.recorded) needsReauth ??= r.outcome.error;
+    if (r.halt === "config") control.stop(r.outcome.error!);
+    if (r.halt && !halt) {
+      halt = { status: r.halt === "pause" ? "deferred" : "skipped", error: r.outcome.error! };
+    }
+    return { ...r.outcome, apiCalls: calls };
+  });
+  return result(outcomes, { needsReauth });
+}
+
+function stopped(reason: string | undefined) {
+  return reason ? { status: "skipped" as const, error: reason } : undefined;
+}

@@ -1,0 +1,73 @@
+/**
+ * The one writer of a run: it creates the run row, records each credential's outcome (the
+ * credential's `needs_reauth`, each site's status and result row) and closes the run with counts
+ * derived from the outcomes. The executor (credential_run.ts) decides; this writes.
+ */
+import type { CredentialOutcome, RunOptions, RunSummary, SiteOutcome } from "./run_types.ts";
+import type { RunCounts, Store } from "./store.ts";
+import type { Source } from "./types.ts";
+
+/** Creates the run row; the HTTP route and the CLI both start their runs here. */
+export async function startRun(store: Store, source: Source, options: RunOptions) {
+  return await store.startRun(source, options.trigger, {
+    lookbackHours: options.lookbackHours ?? null,
+    siteId: options.siteId ?? null,
+    credentialId: options.credentialId ?? null,
+  }, !!options.dryRun);
+}
+
+export async function recordCredential(
+  store: Store,
+  runId: string,
+  outcome: CredentialOutcome,
+): Promise<void> {
+  if (outcome.needsReauth) {
+    await store.markCredential(outcome.credentialId, "needs_reauth", outcome.needsReauth);
+  }
+  for (const site of outcome.sites) await recordSite(store, runId, site);
+}
+
+async function recordSite(store: Store, runId: string, site: SiteOutcome): Promise<void> {
+  // Only a failure counts toward the site's consecutive failures; a deferral says why it waits.
+  if (site.status === "failed") await store.siteFailed(site.siteId, site.error ?? "Failed");
+  if (site.status === "deferred") await store.sitePaused(site.siteId, site.error ?? "Deferred");
+  await store.siteResult({
+    runId,
+    organizationId: site.organizationId,
+    credentialId: site.credentialId,
+    siteId: site.siteId.startsWith("new:") ? null : site.siteId,
+    status: site.status,
+    windowFrom: site.windows?.[0]?.from,
+    windowTo: site.windows?.at(-1)?.to,
+    readings: site.totals?.readings,
+    dropped: site.totals?.dropped,
+    intervalsExpected: site.totals?.intervalsExpected,
+    intervalsReceived: site.totals?.intervalsReceived,
+    apiCalls: site.apiCalls,
+    objectKeys: site.objectKeys,
+    error: site.error,
+  });
+}
+
+export function summarize(
+  runId: string,
+  outcomes: CredentialOutcome[],
+  stopReason?: string,
+): RunSummary {
+  const sites = outcomes.flatMap((o) => o.sites);
+  const counts: RunCounts = {
+    sitesTotal: sites.length,
+    sitesSucceeded: sites.filter((s) => s.status === "succeeded").length,
+    sitesFailed: sites.filter((s) => s.status === "failed").length,
+    apiCalls: outcomes.reduce(
+      (n, o) => n + o.apiCalls + o.sites.reduce((m, s) => m + s.apiCalls, 0),
+      0,
+    ),
+    objectsWritten: sites.reduce((n, s) => n + s.objectKeys.length, 0),
+  };
+  const credentialErrors = outcomes.filter((o) => o.error).map((o) => ({
+    credentialId: o.credentialId,
+    error: o.error!,
+  }));
+  return { runId, counts, sites, credentialErrors, stopReason };
+}
