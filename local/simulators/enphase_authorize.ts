@@ -6,6 +6,7 @@
  */
 import type { Registry } from "./enphase_registry.ts";
 import type { TokenStore } from "./enphase_tokens.ts";
+import { escapeHtml, hiddenInputs, htmlPage } from "./html_page.ts";
 
 // Where Enphase sends the code when an app registered no redirect URI of its own.
 export const DEFAULT_REDIRECT_URI = "https://api.enphaseenergy.com/oauth/redirect_uri";
@@ -54,10 +55,7 @@ export function authorizeResponse(
 }
 
 function consentForm(url: URL): string {
-  const hidden = [...url.searchParams]
-    .filter(([k]) => k !== "approve_as" && k !== "deny")
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-    .join("");
+  const hidden = hiddenInputs(url, ["approve_as", "deny"]);
   return `<h1>Allow this application to read your Enlighten systems?</h1>
 <form method="get" action="/oauth/authorize">${hidden}
 <label>Enlighten email <input type="email" name="approve_as" required></label>
@@ -67,11 +65,5 @@ function consentForm(url: URL): string {
 }
 
 function page(status: number, body: string): Response {
-  const html = `<!doctype html><html><head><title>Enphase Enlighten (simulator)</title></head>` +
-    `<body>${body}</body></html>`;
-  return new Response(html, { status, headers: { "content-type": "text/html; charset=utf-8" } });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return htmlPage("Enphase Enlighten", status, body);
 }

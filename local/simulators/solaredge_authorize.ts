@@ -9,6 +9,7 @@
  * approving, `deny=1` for the refusal, so tests need no browser.
  */
 import type { SolarEdgeOAuth } from "./solaredge_oauth.ts";
+import { escapeHtml, hiddenInputs, htmlPage } from "./html_page.ts";
 
 const SCOPES = new Set(["SITE_DATA", "DEVICE_DATA"]);
 
@@ -72,10 +73,7 @@ export function authorizeResponse(url: URL, oauth: SolarEdgeOAuth): Response {
 }
 
 function consentForm(url: URL): string {
-  const hidden = [...url.searchParams]
-    .filter(([k]) => k !== "approve_as" && k !== "deny" && k !== "site_id")
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-    .join("");
+  const hidden = hiddenInputs(url, ["approve_as", "deny", "site_id"]);
   return `<h1>Allow this application to read one of your SolarEdge sites?</h1>
 <form method="get" action="/authorize">${hidden}
 <label>SolarEdge email <input type="email" name="approve_as" required></label>
@@ -86,11 +84,5 @@ function consentForm(url: URL): string {
 }
 
 function page(status: number, body: string): Response {
-  const html = `<!doctype html><html><head><title>SolarEdge Connect (simulator)</title></head>` +
-    `<body>${body}</body></html>`;
-  return new Response(html, { status, headers: { "content-type": "text/html; charset=utf-8" } });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return htmlPage("SolarEdge Connect", status, body);
 }
