@@ -11,6 +11,8 @@
 /**
  * Shifts every port by this much (`LOCAL_STACK_PORT_OFFSET=100`: 54421, 54422, …), so a second
  * stack can run beside the usual one; the private-clone test brings one up that way. Default 0.
+ * A negative offset moves the stack below Linux's ephemeral range (32768–60999), where no
+ * outgoing connection of a busy machine can be holding one of its ports by chance.
  */
 export const portOffset = readPortOffset(Deno.env.get("LOCAL_STACK_PORT_OFFSET"));
 
@@ -28,9 +30,9 @@ export const stackPorts = Object.freeze({
 export function readPortOffset(value: string | undefined): number {
   if (value === undefined || value.trim() === "") return 0;
   const offset = Number(value);
-  if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) {
+  if (!Number.isInteger(offset) || offset < -50_000 || offset > 10_000) {
     throw new Error(
-      `Cannot use LOCAL_STACK_PORT_OFFSET=${value}: it must be a whole number from 0 to 10000`,
+      `Cannot use LOCAL_STACK_PORT_OFFSET=${value}: it must be a whole number from -50000 to 10000`,
     );
   }
   return offset;
