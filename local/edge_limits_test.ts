@@ -67,7 +67,9 @@ test("a normal invocation is recorded with its CPU time, wall time and peak memo
   const listed = await gateway(new Request(`${base}/_invocations?function=steady`));
   const json = await listed.json();
   assert.equal(json.limits.cpuMs, 2000);
+  assert.deepEqual(json.active, { steady: 0 });
   assert.deepEqual(json.invocations, [record]);
+  assert.ok(record.process_cpu_ms >= 0);
 });
 
 test("a function past 2 s of CPU is killed with 546 while another function keeps serving", async () => {
@@ -106,6 +108,27 @@ test("a function allocating past 256 MB is killed at the memory limit", async ()
   assert.equal(body.code, "WORKER_LIMIT");
   assert.equal(record.ended, "killed_memory");
   assert.ok(record.peak_rss_mb > 0);
+});
+
+test("PUT /_limits lowers a limit for new workers, DELETE restores it, bad limits are refused", async () => {
+  const put = (body: unknown) =>
+    gateway(new Request(`${base}/_limits`, { method: "PUT", body: JSON.stringify(body) }));
+  const lowered = await put({ cpuMs: 300 });
+  assert.equal((await lowered.json()).cpuMs, 300);
+  const killed = await call(gateway, "burn?ms=5000&limit=300");
+  assert.equal(killed.record.ended, "killed_cpu");
+  const restored = await gateway(new Request(`${base}/_limits`, { method: "DELETE" }));
+  assert.deepEqual(await restored.json(), supabaseLimits);
+  const ok = await call(gateway, "burn?ms=600");
+  assert.equal(ok.record.ended, "ok");
+  const refused = await put({ cpuMs: -1 });
+  assert.equal(refused.status, 400);
+  assert.equal(
+    (await refused.json()).error,
+    "Cannot set the Edge limits: cpuMs must be a positive number",
+  );
+  const unknown = await put({ cpu: 1 });
+  assert.equal((await unknown.json()).error, "Cannot set the Edge limits: unknown limit cpu");
 });
 
 test("the gateways stop their workers on close", async () => {

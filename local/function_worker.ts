@@ -1,7 +1,9 @@
 /**
  * The gateway's side of one function worker (worker_main.ts): a Deno process of its own per
- * worker, because only a process gives what the limits need. /proc reads its CPU time (every
- * thread, including the `waitUntil` work after the response) and its resident memory; V8's heap
+ * worker, because only a process gives what the limits need. /proc reads its CPU time (that of
+ * the main thread, where its JavaScript runs, as the edge runtime times an isolate's thread; and
+ * that of every thread) and its resident memory, the `waitUntil` work after the response included;
+ * V8's heap
  * limit (`--max-old-space-size`) holds its memory; and a SIGKILL ends it at once, however busy its
  * event loop is, as the edge runtime terminates an isolate. A Web Worker shares the gateway's
  * process: Deno reports no CPU time or memory of its own for it.
@@ -14,7 +16,7 @@
  */
 import type { EdgeLimits } from "./edge_limits.ts";
 import type { InvocationEnd, InvocationRecord } from "./invocation_log.ts";
-import { cpuMs, peakRssMb, resetPeakRss, rssMb } from "./proc_stats.ts";
+import { cpuMs, mainThreadCpuMs, peakRssMb, resetPeakRss, rssMb } from "./proc_stats.ts";
 import { stackPaths } from "./stack_paths.ts";
 import { beforeunloadPath, readyMarker, settledPath } from "./worker_protocol.ts";
 
@@ -133,11 +135,14 @@ export class FunctionWorker {
     const start = new Date();
     const t0 = performance.now();
     const peakReset = resetPeakRss(pid);
-    const cpu0 = cpuMs(pid) ?? 0;
+    const cpu0 = mainThreadCpuMs(pid) ?? 0;
+    const processCpu0 = cpuMs(pid) ?? 0;
     let cpu = cpu0;
+    let processCpu = processCpu0;
     let peak = rssMb(pid) ?? 0;
     const sample = () => {
-      cpu = cpuMs(pid) ?? cpu;
+      cpu = mainThreadCpuMs(pid) ?? cpu;
+      processCpu = cpuMs(pid) ?? processCpu;
       const rss = rssMb(pid) ?? 0;
       peak = Math.max(peak, rss, (peakReset ? peakRssMb(pid) : undefined) ?? 0);
       const used = cpu - cpu0;
@@ -161,7 +166,8 @@ export class FunctionWorker {
         method: req.method,
         path,
         start: start.toISOString(),
-        cpu_ms: Math.max(0, Math.round(cpu - cpu0)),
+        cpu_ms: Math.max(0, Math.round((cpu - cpu0) * 10) / 10),
+        process_cpu_ms: Math.max(0, Math.round(processCpu - processCpu0)),
         wall_ms: Math.round(performance.now() - t0),
         peak_rss_mb: Math.round(peak * 10) / 10,
         ended: this.#ended === undefined ? ended : this.#ended,

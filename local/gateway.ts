@@ -5,7 +5,10 @@
  * status codes and bodies of Supabase's own gateway (unknown function 404, bad JWT 401, boot
  * failure 503, thrown error 500, a limit 546). Local-only routes, never functions (an underscore
  * name is never a function): `/functions/v1/_health` reports the stack's own health,
- * `/functions/v1/_invocations[?function=<name>&since=<ISO time>]` lists recorded invocations.
+ * `/functions/v1/_invocations[?function=<name>&since=<ISO time>]` lists recorded invocations and
+ * the busy workers per function, and `/functions/v1/_limits` shows the limits (`PUT` a JSON object
+ * of some of `cpuMs`, `wallClockMs`, `memoryMb` to change them for new workers, as a test does;
+ * `DELETE` restores the configured ones).
  *
  * A worker serves one invocation at a time; concurrent requests get workers of their own, and an
  * idle worker is reused while it is younger than half the wall clock (a local choice, so that an
@@ -44,19 +47,26 @@ export interface Gateway {
 
 export const healthPath = "/functions/v1/_health";
 export const invocationsPath = "/functions/v1/_invocations";
+export const limitsPath = "/functions/v1/_limits";
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { functionsDir, config, jwtSecret = stackEnv.JWT_SECRET } = options;
-  const limits = options.limits ?? supabaseLimits;
+  const configured = options.limits ?? supabaseLimits;
+  let limits = configured;
   const invocations = createInvocationLog({ file: options.invocationsFile });
   const workers = new Map<string, Set<FunctionWorker>>();
+
+  /** Too old to take another invocation, or started under other limits. */
+  function retired(worker: FunctionWorker): boolean {
+    return worker.limits !== limits || worker.ageMs() >= worker.limits.wallClockMs / 2;
+  }
 
   async function acquire(name: string, entrypoint: string): Promise<FunctionWorker> {
     const pool = workers.get(name) ?? new Set<FunctionWorker>();
     workers.set(name, pool);
     for (const worker of pool) {
       if (worker.dead) pool.delete(worker);
-      else if (!worker.busy && worker.ageMs() >= limits.wallClockMs / 2) {
+      else if (!worker.busy && retired(worker)) {
         pool.delete(worker);
         void worker.stop();
       } else if (!worker.busy) {
@@ -78,7 +88,22 @@ export function createGateway(options: GatewayOptions): Gateway {
         function: url.searchParams.get("function") ?? undefined,
         since: url.searchParams.get("since") ?? undefined,
       };
-      return Response.json({ limits, invocations: invocations.list(filter) });
+      const active: Record<string, number> = {};
+      for (const [name, pool] of workers) {
+        active[name] = [...pool].filter((w) => w.busy && !w.dead).length;
+      }
+      return Response.json({ limits, active, invocations: invocations.list(filter) });
+    }
+    if (url.pathname === limitsPath) {
+      if (req.method === "DELETE") limits = configured;
+      if (req.method === "PUT") {
+        try {
+          limits = { ...limits, ...parseLimits(await req.text()) };
+        } catch (error) {
+          return Response.json({ error: (error as Error).message }, { status: 400 });
+        }
+      }
+      return Response.json(limits);
     }
     const route = functionRoute(url);
     if (route === null) {
@@ -115,7 +140,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       invocations.add(record);
       const pool = workers.get(route.name);
       if (worker.dead) pool?.delete(worker);
-      else if (worker.ageMs() >= limits.wallClockMs / 2) {
+      else if (retired(worker)) {
         pool?.delete(worker);
         void worker.stop();
       }
@@ -132,6 +157,30 @@ export function createGateway(options: GatewayOptions): Gateway {
       await invocations.flushed();
     },
   });
+}
+
+/** A PUT body of `_limits`: some of `cpuMs`, `wallClockMs`, `memoryMb`, each a positive number. */
+function parseLimits(text: string): Partial<EdgeLimits> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error("Cannot set the Edge limits: the body is not JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new Error("Cannot set the Edge limits: the body must be a JSON object");
+  }
+  const out: Partial<EdgeLimits> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== "cpuMs" && key !== "wallClockMs" && key !== "memoryMb") {
+      throw new Error(`Cannot set the Edge limits: unknown limit ${key}`);
+    }
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      throw new Error(`Cannot set the Edge limits: ${key} must be a positive number`);
+    }
+    out[key] = value;
+  }
+  return out;
 }
 
 function health(parts: Record<string, string>): Response {

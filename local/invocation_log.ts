@@ -14,8 +14,13 @@ export interface InvocationRecord {
   path: string;
   /** ISO time the gateway handed the request to the worker. */
   start: string;
-  /** CPU time of the worker from the request until its response and `waitUntil` work ended. */
+  /**
+   * CPU time of the worker's main thread (its JavaScript) from the request until its response and
+   * `waitUntil` work ended: what the CPU limit counts. Nanosecond source, rounded to 0.1 ms.
+   */
   cpu_ms: number;
+  /** CPU time of every thread of the worker (V8's compiler and GC helpers too), 10 ms steps. */
+  process_cpu_ms: number;
   wall_ms: number;
   /** Peak resident memory of the worker process during the invocation. */
   peak_rss_mb: number;

@@ -1,11 +1,20 @@
 /**
- * What Linux tells about one process in /proc: CPU time (utime + stime of every thread, in
- * USER_HZ ticks, which /proc always reports at 100 per second), resident memory, and the peak of
- * resident memory since the last reset (VmHWM; writing "5" to clear_refs resets it, Linux ≥ 4.0).
- * Every reader returns undefined once the process is gone.
+ * What Linux tells about one process in /proc: CPU time of its main thread (schedstat, in
+ * nanoseconds; a Deno program's JavaScript runs there), CPU time of the whole process (utime +
+ * stime of every thread, in USER_HZ ticks, which /proc always reports at 100 per second), resident
+ * memory, and the peak of resident memory since the last reset (VmHWM; writing "5" to clear_refs
+ * resets it, Linux ≥ 4.0). Every reader returns undefined once the process is gone.
  */
 const ticksPerSecond = 100;
 
+/** CPU time of the main thread: the JavaScript event loop of a Deno process. */
+export function mainThreadCpuMs(pid: number): number | undefined {
+  const schedstat = read(`/proc/${pid}/task/${pid}/schedstat`);
+  const ns = schedstat === undefined ? NaN : Number(schedstat.split(" ")[0]);
+  return Number.isFinite(ns) ? ns / 1e6 : undefined;
+}
+
+/** CPU time of every thread of the process (V8's compiler and GC helpers included). */
 export function cpuMs(pid: number): number | undefined {
   const stat = read(`/proc/${pid}/stat`);
   if (stat === undefined) return undefined;
