@@ -63,6 +63,8 @@ export function createFetcherApp<S>(
       ? readOnlyStore(rt.store, (what) => dryRunWrites.push(what))
       : rt.store;
     const runId = await startRun(store, source, request);
+    // Closed as failed on `beforeunload` unless the run records its outcome first.
+    const closed = request.dryRun ? undefined : rt.invocation?.openRun(runId);
     const deadline = new Date(now().getTime() + (options.runBudgetSeconds ?? 110) * 1000);
     const work = runSync({
       adapter,
@@ -78,7 +80,7 @@ export function createFetcherApp<S>(
       now,
     }, { ...request, runId, deadline }).catch((error) => {
       rt.logger.error("Sync run crashed", { run: runId, error });
-    });
+    }).finally(closed);
     waitUntil(work);
     return c.json({ runId, status: "accepted", dryRun: request.dryRun }, 202);
   });

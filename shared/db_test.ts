@@ -24,7 +24,8 @@ Deno.test("no query in the functions needs a session: no listen, session locks o
   // Behind the transaction pooler each transaction may land on another server connection.
   const unsafe = [
     /\bpg_(try_)?advisory_lock(_shared)?\s*\(/i,
-    /\.listen\s*\(/,
+    /\b(sql|tx)\.listen\s*\(/,
+    /^\s*listen\s+\w/im,
     /\b(sql|tx)`\s*set\s+(?!local\b)/i,
     /\bprepare:\s*true\b/,
   ];

@@ -1,10 +1,12 @@
 /**
  * The live parts a fetcher needs, built once per process from the config: the database, the
- * object store, the keyring and the logger. Tests build their own instead.
+ * object store, the keyring, the logger, and the invocation whose open runs are closed on
+ * `beforeunload`. Tests build their own instead.
  */
 import type { Config } from "./config.ts";
 import type { Keys } from "./credential_context.ts";
 import { connect } from "./db.ts";
+import { Invocation } from "./invocation.ts";
 import { Keyring } from "./keyring.ts";
 import { createLogger, type Level, type Logger } from "./logger.ts";
 import { createS3Store, type ObjectStore } from "./s3.ts";
@@ -15,21 +17,39 @@ export interface FetcherRuntime {
   objects: ObjectStore;
   keyring: Keys;
   logger: Logger;
+  /** Open runs (and later leases), released on `beforeunload`; a test's runtime may omit it. */
+  invocation?: Invocation;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createRuntime(config: Config, options: { logLevel?: Level } = {}): FetcherRuntime {
+export function createRuntime(
+  config: Config,
+  options: {
+    logLevel?: Level;
+    /** Where `beforeunload` comes from: the global scope, as in the edge runtime. */
+    events?: EventTarget;
+  } = {},
+): FetcherRuntime {
   const sql = connect(config.dbUrl, { max: config.dbPoolMax });
+  const logger = createLogger({ level: options.logLevel ?? "info" });
+  const invocation = new Invocation(async (ids, reason) => {
+    await sql`select private.close_runs(${ids}::uuid[], ${reason})`;
+  }, logger);
+  const stopListening = invocation.listen(options.events ?? globalThis);
   return {
     store: createStore(sql),
     objects: createS3Store(config),
     keyring: Keyring.parse(config.encryptionKeys),
-    logger: createLogger({ level: options.logLevel ?? "info" }),
+    logger,
+    invocation,
     ping: async () => {
       await sql`select 1`;
     },
-    close: () => sql.end({ timeout: 5 }),
+    close: () => {
+      stopListening();
+      return sql.end({ timeout: 5 });
+    },
   };
 }
