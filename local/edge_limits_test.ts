@@ -110,6 +110,23 @@ test("a function allocating past 256 MB is killed at the memory limit", async ()
   assert.ok(record.peak_rss_mb > 0);
 });
 
+test("a function that yields sees beforeunload(CPUTime) before it is killed at the CPU limit", async () => {
+  const marker = `${tmp}/cpu-beforeunload.txt`;
+  const { response, record } = await call(gateway, `burn?ms=60000&marker=${marker}`);
+  assert.equal(response.status, 546);
+  assert.equal(record.ended, "killed_cpu");
+  assert.equal(await Deno.readTextFile(marker), "CPUTime");
+});
+
+test("a function that yields sees beforeunload(Memory) before it is killed at the memory limit", async () => {
+  const marker = `${tmp}/memory-beforeunload.txt`;
+  const { response, record } = await call(gateway, `hog?marker=${marker}`);
+  assert.equal(response.status, 546);
+  assert.equal(record.ended, "killed_memory");
+  assert.ok(record.peak_rss_mb >= 0.9 * supabaseLimits.memoryMb, `peak ${record.peak_rss_mb}`);
+  assert.equal(await Deno.readTextFile(marker), "Memory");
+});
+
 test("PUT /_limits lowers a limit for new workers, DELETE restores it, bad limits are refused", async () => {
   const put = (body: unknown) =>
     gateway(new Request(`${base}/_limits`, { method: "PUT", body: JSON.stringify(body) }));
