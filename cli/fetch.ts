@@ -11,7 +11,6 @@ import { runSync } from "../shared/runner.ts";
 import { createS3Store } from "../shared/s3.ts";
 import { connect } from "../shared/db.ts";
 import { createStore } from "../shared/store.ts";
-import { readOnlyStore } from "../shared/read_only_store.ts";
 import { adapterFor } from "./adapters.ts";
 import { type CliIo, processIo } from "./io.ts";
 
@@ -52,21 +51,21 @@ export async function main(
     sql = connect(config.dbUrl, { max: 2 });
     const dryRun = values["dry-run"];
     const writes: string[] = [];
-    const store = dryRun
-      ? readOnlyStore(createStore(sql), (w) => writes.push(w))
-      : createStore(sql);
-    const objects = dryRun
-      ? {
-        put: (key: string, body: string) =>
-          Promise.resolve(void writes.push(describe(config.bucket, key, body))),
-      }
-      : createS3Store(config);
     const summary = await runSync({
       adapter,
       config,
       baseUrl: config.baseUrls[adapter.spec.source] ?? adapter.spec.baseUrl,
-      store,
-      objects,
+      store: createStore(sql),
+      // A dry run writes no object; it needs no S3 client either.
+      objects: dryRun
+        ? { put: () => Promise.reject(new Error("A dry run writes no object")) }
+        : createS3Store(config),
+      dryRunReport: (w) =>
+        writes.push(
+          w.kind === "object"
+            ? `write s3://${config.bucket}/${w.key} (${w.readings} readings, ${w.bytes} bytes)`
+            : w.what,
+        ),
       keyring: Keyring.parse(config.encryptionKeys),
       vendorConfig: config.vendors[adapter.spec.source],
       logger: createLogger({
@@ -97,11 +96,6 @@ export async function main(
   } finally {
     await sql?.end({ timeout: 5 });
   }
-}
-
-function describe(bucket: string, key: string, body: string): string {
-  const readings = (JSON.parse(body).readings as unknown[]).length;
-  return `write s3://${bucket}/${key} (${readings} readings, ${body.length} bytes)`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args, processIo(), environment()));

@@ -19,7 +19,6 @@ import { parseRunRequest } from "./run_request.ts";
 import { startRun } from "./run_recorder.ts";
 import { runSync } from "./runner.ts";
 import type { FetcherRuntime } from "./runtime.ts";
-import { readOnlyStore } from "./read_only_store.ts";
 import type { Adapter } from "./types.ts";
 
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
@@ -58,11 +57,7 @@ export function createFetcherApp<S>(
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "start a run");
     const request = parseRunRequest(await c.req.text());
     const rt = runtime();
-    const dryRunWrites: string[] = [];
-    const store = request.dryRun
-      ? readOnlyStore(rt.store, (what) => dryRunWrites.push(what))
-      : rt.store;
-    const runId = await startRun(store, source, request);
+    const runId = await startRun(rt.store, source, request);
     // Closed as failed on `beforeunload` unless the run records its outcome first.
     const closed = request.dryRun ? undefined : rt.invocation?.openRun(runId);
     const deadline = new Date(now().getTime() + (options.runBudgetSeconds ?? 110) * 1000);
@@ -70,14 +65,14 @@ export function createFetcherApp<S>(
       adapter,
       config,
       baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
-      store,
-      objects: request.dryRun
-        ? { put: (key) => Promise.resolve(void dryRunWrites.push(key)) }
-        : rt.objects,
+      store: rt.store,
+      objects: rt.objects,
       keyring: rt.keyring,
       vendorConfig: config.vendors[source],
       logger: rt.logger,
       now,
+      // A dry run over HTTP has no one to print to: what it would write goes to the log.
+      dryRunReport: (write) => rt.logger.info("Dry run would write", { write }),
     }, { ...request, runId, deadline }).catch((error) => {
       rt.logger.error("Sync run crashed", { run: runId, error });
     }).finally(closed);

@@ -7,10 +7,16 @@ import { openCredential } from "./credential_context.ts";
 import { FatalCredentialError, VendorConfigError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { mapLimit } from "./pool.ts";
-import type { CredentialOutcome, RunDeps, RunOptions, SiteOutcome } from "./run_types.ts";
+import type {
+  CredentialOutcome,
+  DryRunWrite,
+  RunDeps,
+  RunOptions,
+  SiteOutcome,
+} from "./run_types.ts";
 import { errorMessage, isPause, matchesSite, runSite, siteOutcome } from "./site_run.ts";
 import { type CredentialRow, knownSites, type SiteRow } from "./store.ts";
-import type { AdapterContext } from "./types.ts";
+import type { AdapterContext, VendorSite } from "./types.ts";
 
 /** What the credentials of one run share: whether the run as a whole must stop starting work. */
 export interface RunControl {
@@ -66,11 +72,11 @@ export async function runCredential<S>(
   let needsReauth: string | undefined;
   let sites: SiteRow[];
   try {
-    const known = knownSites(await deps.store.activeSites(credential.id));
-    sites = await deps.store.reconcileSites(
-      credential,
-      await deps.adapter.fetchSitesList(ctx, known),
-    );
+    const stored = await deps.store.activeSites(credential.id);
+    const listed = await deps.adapter.fetchSitesList(ctx, knownSites(stored));
+    sites = options.dryRun
+      ? plannedSites(credential, stored, listed, deps.dryRunReport)
+      : await deps.store.reconcileSites(credential, listed);
   } catch (error) {
     const message = fail(error);
     if (error instanceof FatalCredentialError) {
@@ -105,6 +111,37 @@ export async function runCredential<S>(
     return { ...r.outcome, apiCalls: calls };
   });
   return result(outcomes, { needsReauth });
+}
+
+/**
+ * The sites a dry run works on without storing the vendor's list: the stored ones still listed,
+ * and the new ones as they would be stored. A new site has no id until it is stored.
+ */
+function plannedSites(
+  credential: CredentialRow,
+  stored: SiteRow[],
+  listed: VendorSite[],
+  report: ((write: DryRunWrite) => void) | undefined,
+): SiteRow[] {
+  const byId = new Map(stored.map((s) => [s.vendor_site_id, s]));
+  const added = listed.filter((s) => !byId.has(s.vendorSiteId));
+  const ids = new Set(listed.map((s) => s.vendorSiteId));
+  const gone = stored.filter((s) => !ids.has(s.vendor_site_id));
+  const say = (what: string) => report?.({ kind: "row", what });
+  if (added.length > 0) say(`add sites ${added.map((s) => s.vendorSiteId).join(", ")}`);
+  if (gone.length > 0) say(`deactivate sites ${gone.map((s) => s.vendor_site_id).join(", ")}`);
+  return listed.map((s) =>
+    byId.get(s.vendorSiteId) ?? {
+      id: "",
+      organization_id: credential.organization_id,
+      credential_id: credential.id,
+      vendor_site_id: s.vendorSiteId,
+      name: s.name ?? null,
+      timezone: s.timezone ?? null,
+      synced_through: null,
+      consecutive_failures: 0,
+    }
+  );
 }
 
 function stopped(reason: string | undefined) {

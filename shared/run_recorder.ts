@@ -3,28 +3,52 @@
  * credential's `needs_reauth`, each site's status and result row) and closes the run with counts
  * derived from the outcomes. The executor (credential_run.ts) decides; this writes.
  */
-import type { CredentialOutcome, RunOptions, RunSummary, SiteOutcome } from "./run_types.ts";
+import type {
+  CredentialOutcome,
+  DryRunWrite,
+  RunOptions,
+  RunSummary,
+  SiteOutcome,
+} from "./run_types.ts";
 import type { RunCounts, Store } from "./store.ts";
 import type { Source } from "./types.ts";
 
+/** The id of a dry run, which has no row. */
+export const DRY_RUN_ID = "dry-run";
+
 /** Creates the run row; the HTTP route and the CLI both start their runs here. */
 export async function startRun(store: Store, source: Source, options: RunOptions) {
+  if (options.dryRun) return DRY_RUN_ID;
   return await store.startRun(source, options.trigger, {
     lookbackHours: options.lookbackHours ?? null,
     siteId: options.siteId ?? null,
     credentialId: options.credentialId ?? null,
-  }, !!options.dryRun);
+  }, false);
 }
 
+/**
+ * Records what one credential's executor returned. `dryRun` describes each write instead of
+ * making it (a dry run's result rows are not described: they are what the CLI prints).
+ */
 export async function recordCredential(
   store: Store,
   runId: string,
   outcome: CredentialOutcome,
+  dryRun?: (write: DryRunWrite) => void,
 ): Promise<void> {
+  const say = (what: string) => dryRun?.({ kind: "row", what });
   if (outcome.needsReauth) {
-    await store.markCredential(outcome.credentialId, "needs_reauth", outcome.needsReauth);
+    if (dryRun) say(`mark credential ${outcome.credentialId} needs_reauth: ${outcome.needsReauth}`);
+    else await store.markCredential(outcome.credentialId, "needs_reauth", outcome.needsReauth);
   }
-  for (const site of outcome.sites) await recordSite(store, runId, site);
+  for (const site of outcome.sites) {
+    if (!dryRun) await recordSite(store, runId, site);
+    else if (site.status === "failed") {
+      say(`record failure on site ${site.vendorSiteId}: ${site.error}`);
+    } else if (site.status === "deferred") {
+      say(`record pause on site ${site.vendorSiteId}: ${site.error}`);
+    }
+  }
 }
 
 async function recordSite(store: Store, runId: string, site: SiteOutcome): Promise<void> {
@@ -35,7 +59,7 @@ async function recordSite(store: Store, runId: string, site: SiteOutcome): Promi
     runId,
     organizationId: site.organizationId,
     credentialId: site.credentialId,
-    siteId: site.siteId.startsWith("new:") ? null : site.siteId,
+    siteId: site.siteId,
     status: site.status,
     windowFrom: site.windows?.[0]?.from,
     windowTo: site.windows?.at(-1)?.to,

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { FatalCredentialError, RetriableError } from "./errors.ts";
 import { runSync } from "./runner.ts";
+import type { DryRunWrite } from "./run_types.ts";
 import { scriptedWorld } from "./testing/scripted_adapter.ts";
 
 Deno.test("the watermark stays when the S3 upload fails, and the site is recorded failed", async () => {
@@ -142,4 +143,36 @@ Deno.test("needs_reauth is written once per credential, and not over a renewal's
     summary.sites.map((s) => s.status),
     ["failed", "failed", "failed"],
   );
+});
+
+Deno.test("a dry run calls the vendor, writes nothing and says what it would have written", async () => {
+  const { deps, store, puts, calls } = await scriptedWorld({
+    a: [{ id: "1" }, { id: "2", error: new Error("Vendor answered nonsense") }],
+  });
+  const writes: DryRunWrite[] = [];
+  const summary = await runSync(
+    { ...deps, dryRunReport: (w) => writes.push(w) },
+    { trigger: "cli", dryRun: true },
+  );
+  assert.equal(calls(), 3);
+  assert.equal(puts.size, 0);
+  assert.deepEqual([store.sites.length, store.runs.size, store.results.length], [0, 0, 0]);
+  assert.equal(summary.runId, "dry-run");
+  const rows = writes.flatMap((w) => w.kind === "row" ? [w.what] : []);
+  assert.deepEqual(rows, [
+    "add sites 1, 2",
+    "set site 1 synced through 2026-06-15T12:00:00.000Z",
+    "record failure on site 2: Vendor answered nonsense",
+  ]);
+  const objects = writes.flatMap((w) => w.kind === "object" ? [w] : []);
+  assert.equal(objects.length, 1);
+  assert.match(objects[0].key, /^raw\/solaredge\/org-a\/2026-06-15\/site_1_120000\.json$/);
+  assert.ok(objects[0].bytes > 100);
+
+  // Over stored sites it leaves their watermark and failure count where they were.
+  await runSync(deps, { trigger: "manual" });
+  const [one, two] = store.sites;
+  const before = [one.synced_through, two.consecutive_failures, store.runs.size];
+  await runSync({ ...deps, dryRunReport: () => {} }, { trigger: "cli", dryRun: true });
+  assert.deepEqual([one.synced_through, two.consecutive_failures, store.runs.size], before);
 });

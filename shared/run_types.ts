@@ -23,10 +23,22 @@ export interface RunDeps<S> {
   logger: Logger;
   now?: () => Date;
   http?: HttpOptions;
+  /**
+   * With `RunOptions.dryRun`: told each write the run would make and did not (objects,
+   * watermarks, sites, statuses). Token renewals and budget spends still happen: the vendor calls
+   * they follow are real.
+   */
+  dryRunReport?: (write: DryRunWrite) => void;
 }
+
+/** A write a dry run skipped: an S3 object, or a change in Postgres described in words. */
+export type DryRunWrite =
+  | { kind: "object"; key: string; readings: number; bytes: number }
+  | { kind: "row"; what: string };
 
 export interface RunOptions {
   trigger: "cron" | "manual" | "cli";
+  /** Call the vendor but write nothing: no run row, object, watermark, site or status. */
   dryRun?: boolean;
   /** Fetch exactly this many hours back from now instead of from each watermark. */
   lookbackHours?: number;

@@ -43,17 +43,22 @@ export async function runSync<S>(deps: RunDeps<S>, options: RunOptions): Promise
     await mapLimit(active, 4, async (c) => {
       const outcome = await runCredential(deps, { ...options, runId }, c, control, log, now);
       outcomes.push(outcome);
-      await recordCredential(deps.store, runId, outcome);
+      await recordCredential(
+        deps.store,
+        runId,
+        outcome,
+        options.dryRun ? (deps.dryRunReport ?? (() => {})) : undefined,
+      );
     });
   } catch (error) {
     const message = log.redactor.redact(errorMessage(error));
     log.error("Sync run failed", { error: message });
     const partial = summarize(runId, outcomes, stopReason);
-    await deps.store.finishRun(runId, partial.counts, message).catch(() => {});
+    if (!options.dryRun) await deps.store.finishRun(runId, partial.counts, message).catch(() => {});
     throw error;
   }
   const summary = summarize(runId, outcomes, stopReason);
-  await deps.store.finishRun(runId, summary.counts, summary.stopReason);
+  if (!options.dryRun) await deps.store.finishRun(runId, summary.counts, summary.stopReason);
   log.info("Sync run finished", { ...summary.counts });
   return summary;
 }

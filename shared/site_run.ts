@@ -54,7 +54,13 @@ export async function runSite<S>(
   for (const window of windows) {
     try {
       const r = await syncSiteWindow(
-        { adapter: deps.adapter, ctx, store: deps.store, objects: deps.objects },
+        {
+          adapter: deps.adapter,
+          ctx,
+          store: deps.store,
+          objects: deps.objects,
+          dryRun: options.dryRun ? (deps.dryRunReport ?? (() => {})) : undefined,
+        },
         { runId, site, window },
       );
       keys.push(r.objectKey);

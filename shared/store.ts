@@ -1,6 +1,6 @@
 /**
- * Every read and write the fetcher makes in Postgres (`read_only_store.ts` wraps it for dry
- * runs).
+ * Every read and write the fetcher makes in Postgres (a dry run skips the writes itself: see
+ * `RunOptions.dryRun`).
  */
 import type { Sql } from "./db.ts";
 import type { KnownSites, Source, VendorSite } from "./types.ts";

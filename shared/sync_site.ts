@@ -6,6 +6,7 @@
 import { buildEnvelope } from "./envelope.ts";
 import { assertReadable } from "./unreadable.ts";
 import { objectKey } from "./keys.ts";
+import type { DryRunWrite } from "./run_types.ts";
 import type { ObjectStore } from "./s3.ts";
 import type { SiteRow, Store } from "./store.ts";
 import type { Adapter, AdapterContext, Window } from "./types.ts";
@@ -21,6 +22,8 @@ export interface SiteJobDeps<S> {
   ctx: AdapterContext<S>;
   store: Store;
   objects: ObjectStore;
+  /** A dry run: the object and the watermark are described here instead of written. */
+  dryRun?: (write: DryRunWrite) => void;
 }
 
 export interface SiteJobResult {
@@ -65,8 +68,17 @@ export async function syncSiteWindow<S>(
     ...data,
   });
   // Secrets are never meant to be in a vendor body, but a body that echoes one is masked here.
-  await deps.objects.put(key, ctx.logger.redactor.redact(JSON.stringify(envelope)));
-  await deps.store.siteSynced(site.id, job.window.to, key);
+  const body = ctx.logger.redactor.redact(JSON.stringify(envelope));
+  if (deps.dryRun) {
+    deps.dryRun({ kind: "object", key, readings: data.readings.length, bytes: body.length });
+    deps.dryRun({
+      kind: "row",
+      what: `set site ${site.vendor_site_id} synced through ${job.window.to.toISOString()}`,
+    });
+  } else {
+    await deps.objects.put(key, body);
+    await deps.store.siteSynced(site.id, job.window.to, key);
+  }
   return {
     objectKey: key,
     readings: data.readings.length,
