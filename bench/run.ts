@@ -1,101 +1,207 @@
 /**
- * `deno task bench`: how fast a sync run goes, as ratios against baselines measured in the same
- * run on the same machine (absolute times vary between machines; ratios much less).
- *
- * 1. Run throughput: 48 sites over 4 credentials, the SolarEdge simulator over loopback HTTP with
- *    25 ms added per request (a vendor's latency), an in-memory store. Baseline: one site at a time
- *    per credential; measured: the default per-credential concurrency.
- * 2. Mapping: canonical readings from a 7-day quarter-hour series, against `JSON.parse` of the same
- *    body (the floor any mapping pays).
+ * `deno task bench`: one hourly cycle of a synthetic fleet through the real path (pg_cron's job
+ * SQL, pg_net, the functions, the simulators, S3, Postgres), the sequential baseline on a twin
+ * fleet, and the bound any client could reach; one JSON line on stdout (README.md), progress on
+ * stderr. `--micro` prints the two older ratio measurements instead. Starts the stack when it is
+ * down and stops it again; the bench's organisations, objects and simulator accounts are removed
+ * afterwards.
  */
-import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
-import { toReadings } from "../supabase/functions/solaredge/map.ts";
-import { createSolarEdgeSimulator } from "../local/simulators/solaredge.ts";
-import { generateKey } from "../shared/fernet.ts";
-import { Keyring } from "../shared/keyring.ts";
-import { createLogger } from "../shared/logger.ts";
-import { runSync } from "../shared/runner.ts";
-import { memoryStore } from "../shared/testing/memory_store.ts";
-import type { CredentialRow } from "../shared/store.ts";
+import postgres from "postgres";
+import { type Env, loadConfig } from "../shared/config.ts";
+import { isStackUp, stackDown, stackUp } from "../local/stack.ts";
+import { stackEnv } from "../local/stack_env.ts";
+import { type BenchOptions, parseBenchArgs } from "./args.ts";
+import { runBaseline } from "./baseline.ts";
+import { computeBound } from "./bound.ts";
+import { pauseHourlyJobs, resumeJobs, runCycle } from "./cycle.ts";
+import { type FleetPlan, fleetSites, planFleet } from "./fleet.ts";
+import {
+  deleteObjects,
+  invocationsFile,
+  invocationsSince,
+  orgObjectKeys,
+  resetSimStats,
+  setLatency,
+  simTotals,
+} from "./measure.ts";
+import { runMicro } from "./micro.ts";
+import { checkProblems, reportLine } from "./report.ts";
+import { BENCH_ORG_PREFIX, createBenchOrg, seedFleet, unseedSimulators } from "./seed.ts";
+import { stackModels } from "./models.ts";
 
-const LATENCY_MS = 25;
-const NOW = new Date("2026-06-15T12:07:00Z");
+const say = (line: string) => console.error(line);
 
-async function runOnce(siteConcurrency: number) {
-  const sim = createSolarEdgeSimulator({ now: () => NOW, perMinuteLimit: 10_000 });
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
-    await new Promise((r) => setTimeout(r, LATENCY_MS));
-    return sim.handler(req);
+async function bench(o: BenchOptions): Promise<number> {
+  const sql = postgres(stackEnv.SUPABASE_DB_URL, { max: 4, prepare: false, onnotice: () => {} });
+  const tag = String(1000 + Math.floor(Math.random() * 8000));
+  const plan = planFleet({ sites: o.sites, credentials: o.credentials, tag });
+  const baselinePlan = planFleet({
+    sites: o.baselineSites,
+    credentials: Math.max(4, Math.round(o.credentials * o.baselineSites / o.sites)),
+    tag: String(Number(tag) + 1),
   });
-  const keyring = Keyring.parse(generateKey());
-  const creds: CredentialRow[] = [];
-  for (let c = 0; c < 4; c++) {
-    const apiKey = `bench-key-${c}-000000`;
-    sim.addAccount({
-      apiKey,
-      sites: Array.from({ length: 12 }, (_, i) => ({
-        siteId: 1000 + c * 100 + i,
-        name: `s${i}`,
-        timeZone: ["Europe/Berlin", "America/Denver", "Asia/Tokyo"][i % 3],
-        peakPowerKw: 10,
-      })),
+  const orgs: string[] = [];
+  const plans: FleetPlan[] = [];
+  const runIds: string[] = [];
+  let paused: number[] = [];
+  try {
+    paused = await pauseHourlyJobs(sql);
+    const stale = await sql<{ id: string }[]>`
+      select id from public.organizations where name like ${BENCH_ORG_PREFIX + "%"}`;
+    if (stale.length > 0) {
+      say(`bench: removing ${stale.length} bench organisations an interrupted bench left`);
+      await cleanUp(sql, stale.map((s) => s.id), [], []);
+    }
+    const config = loadConfig(stackEnv as Env);
+    const step = 15 * 60_000;
+    const syncedThrough = new Date(Math.floor(Date.now() / step) * step - 3_600_000);
+    say(`bench: seeding ${o.sites} sites over ${plan.credentials.length} credentials (tag ${tag})`);
+    plans.push(plan);
+    orgs.push(await createBenchOrg(sql, tag));
+    await seedFleet(sql, plan, orgs[0], syncedThrough);
+    const [{ others }] = await sql<{ others: number }[]>`
+      select count(*)::int as others from public.inverter_credentials
+      where status = 'active' and not (organization_id = any(${orgs}::uuid[]))`;
+    if (others > 0) {
+      say(`bench: note: ${others} active credentials of other organisations join the cron runs`);
+    }
+    await setLatency(o.latencyMs);
+    await resetSimStats();
+
+    const start = new Date();
+    const bound = computeBound({
+      plan,
+      models: stackModels,
+      start,
+      syncedThrough,
+      lookbackHours: config.lookbackHours,
+      latencyMs: o.latencyMs,
+      s3LatencyMs: o.s3LatencyMs,
     });
-    creds.push({
-      id: `c${c}`,
-      organization_id: "bench",
-      source: "solaredge",
-      label: `c${c}`,
-      secret: await keyring.encrypt(JSON.stringify({ apiKey })),
-      status: "active",
+    say(
+      `bench: bound ${bound.boundS.toFixed(1)} s for ${bound.calls} vendor calls, set by ` +
+        `${bound.limiting.scope} (${bound.limiting.calls} calls, ${bound.limiting.why})`,
+    );
+    const cycle = await runCycle(sql, {
+      orgId: orgs[0],
+      sites: o.sites,
+      timeoutS: o.timeoutS,
+      progress: say,
+      vendorCalls: async () => (await simTotals()).requests,
+    });
+    runIds.push(...cycle.runs.map((r) => r.id));
+    const sim = await simTotals();
+    for (const r of cycle.runs) {
+      say(
+        `bench: ${r.source} run ${r.status}: ${r.sites_succeeded}/${r.sites_total} sites, ` +
+          `${r.api_calls} calls${r.error ? `, ${r.error}` : ""}`,
+      );
+    }
+    for (const [vendor, s] of Object.entries(sim.byVendor)) {
+      say(`bench: ${vendor} simulator: ${s.requests} calls, ${s.rateLimited} refused for rate`);
+    }
+    if (cycle.timedOut) say(`bench: stopped waiting after ${o.timeoutS} s (--timeout-s)`);
+    const invocations = await invocationsSince(cycle.firedAt);
+    if (invocations === null) {
+      say(
+        `bench: no ${invocationsFile}: this stack records no per-invocation CPU or memory; ` +
+          "invocations counts runs and the CPU and memory fields are null",
+      );
+    }
+    const objects = (await orgObjectKeys(orgs[0])).length;
+
+    let baselineWallS: number | null = null;
+    if (o.baseline) {
+      // Seeded only now, so the cycle's cron runs never see the twin fleet.
+      say(`bench: seeding the baseline's twin fleet of ${o.baselineSites} sites`);
+      plans.push(baselinePlan);
+      orgs.push(await createBenchOrg(sql, `${tag} baseline`));
+      await seedFleet(sql, baselinePlan, orgs[1], syncedThrough);
+      await resetSimStats();
+      say("bench: baseline: one process, credentials and sites one after another");
+      const b = await runBaseline(sql, orgs[1], say);
+      runIds.push(...b.runIds);
+      const bsim = await simTotals();
+      baselineWallS = b.wallS * o.sites / o.baselineSites;
+      say(
+        `bench: baseline ${b.wallS.toFixed(1)} s for ${b.synced}/${o.baselineSites} sites, ` +
+          `${bsim.requests} calls, ${bsim.rateLimited} refused for rate` +
+          (o.baselineSites < o.sites
+            ? `; scaled to ${o.sites} sites: ${baselineWallS.toFixed(1)} s`
+            : ""),
+      );
+    }
+    const line = reportLine({
+      sites: o.sites,
+      sitesSynced: cycle.synced,
+      wallS: cycle.wallS,
+      baselineWallS,
+      boundS: bound.boundS,
+      vendorCalls: sim.requests,
+      rateLimited: sim.rateLimited,
+      invocations: invocations?.map((i) => ({ cpuMs: i.cpuMs, rssMb: i.rssMb })) ?? null,
+      runs: cycle.runs.length,
+      objectsWritten: objects,
+    });
+    console.log(JSON.stringify(line));
+    const problems = checkProblems(line);
+    if (o.check && problems.length > 0) {
+      say(`bench: --check failed: ${problems.join("; ")}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await cleanUp(sql, orgs, plans, runIds).catch((e) =>
+      say(`bench: cannot clean up: ${e.message}`)
+    );
+    await setLatency(0).catch(() => {});
+    await resumeJobs(sql, paused).catch((e) =>
+      say(`bench: cannot resume pg_cron jobs: ${e.message}`)
+    );
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function cleanUp(sql: postgres.Sql, orgs: string[], plans: FleetPlan[], runIds: string[]) {
+  for (const org of orgs) await deleteObjects(await orgObjectKeys(org));
+  if (runIds.length > 0) await sql`delete from public.sync_runs where id = any(${runIds}::uuid[])`;
+  if (orgs.length > 0) await sql`delete from public.organizations where id = any(${orgs}::uuid[])`;
+  for (const plan of plans) await unseedSimulators(plan);
+  const sites = plans.reduce((n, p) => n + fleetSites(p), 0);
+  say(
+    `bench: removed ${orgs.length} bench organisations, their objects and ${sites} simulator sites`,
+  );
+}
+
+async function main(args: string[]): Promise<number> {
+  const o = parseBenchArgs(args);
+  if (o.micro) {
+    await runMicro();
+    return 0;
+  }
+  const wasUp = await isStackUp();
+  if (!wasUp) {
+    say("bench: starting the local stack (it will be stopped again at the end)");
+    await stackUp({ log: say }).catch(async (error) => {
+      await stackDown().catch(() => {});
+      throw error;
     });
   }
-  const started = performance.now();
-  const summary = await runSync({
-    adapter: solaredge,
-    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 24, siteConcurrency },
-    baseUrl: `http://127.0.0.1:${server.addr.port}/v2`,
-    store: memoryStore(creds),
-    objects: { put: () => Promise.resolve() },
-    keyring,
-    logger: createLogger({ level: "error" }),
-    now: () => NOW,
-  }, { trigger: "cli" });
-  const ms = performance.now() - started;
-  await server.shutdown();
-  if (summary.counts.sitesSucceeded !== 48) {
-    throw new Error("Benchmark run did not sync every site");
+  try {
+    return await bench(o);
+  } finally {
+    if (!wasUp) {
+      say("bench: stopping the local stack again");
+      await stackDown();
+    }
   }
-  return { ms, calls: summary.counts.apiCalls };
 }
 
-function timeLoop(fn: () => void, iterations: number): number {
-  const started = performance.now();
-  for (let i = 0; i < iterations; i++) fn();
-  return (performance.now() - started) / iterations;
-}
-
-function sevenDaySeries(): string {
-  const values = [];
-  const start = Date.parse("2026-06-01T00:00:00Z");
-  for (let i = 0; i < 7 * 96; i++) {
-    const t = new Date(start + i * 900_000 + 7_200_000).toISOString().slice(0, 19) + "+02:00";
-    values.push({ timestamp: t, value: i % 96 < 24 ? null : 1000 + (i % 37) });
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    say(`Bench failed: ${(error as Error).message}`);
+    Deno.exit(1);
   }
-  return JSON.stringify({ unit: "W", resolution: "QUARTER_HOUR", values });
 }
-
-const baseline = await runOnce(1);
-const measured = await runOnce(solaredge.spec.rateLimits.concurrency);
-const body = sevenDaySeries();
-const parseMs = timeLoop(() => JSON.parse(body), 300);
-const mapMs = timeLoop(() => toReadings(JSON.parse(body), "power"), 300);
-
-console.log(`Run of 48 sites, ${LATENCY_MS} ms vendor latency, ${measured.calls} API calls:`);
-console.log(`  baseline (1 site at a time per credential): ${baseline.ms.toFixed(0)} ms`);
-console.log(
-  `  default concurrency (${solaredge.spec.rateLimits.concurrency}): ${measured.ms.toFixed(0)} ms`,
-);
-console.log(`  speed-up: ${(baseline.ms / measured.ms).toFixed(2)}x`);
-console.log(`Mapping a 7-day quarter-hour series (${7 * 96} values):`);
-console.log(`  JSON.parse alone: ${parseMs.toFixed(3)} ms; parse + map: ${mapMs.toFixed(3)} ms`);
-console.log(`  mapping cost: ${(mapMs / parseMs).toFixed(2)}x JSON.parse`);

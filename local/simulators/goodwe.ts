@@ -211,5 +211,12 @@ function notFound(): Response {
 export function serveGoodWeSimulator(
   options: { port: number; hostname?: string } & GoodWeSimulatorOptions,
 ): { server: Deno.HttpServer<Deno.NetAddr>; sim: GoodWeSimulator } {
-  return serveSimulator(createGoodWeSimulator, options);
+  return serveSimulator(createGoodWeSimulator, options, { rateLimited: answersGY0429 });
+}
+
+/** GoodWe refuses a too-fast client with HTTP 200 and code GY0429 (vendors.md §4.2). */
+async function answersGY0429(res: Response): Promise<boolean> {
+  if (!res.headers.get("content-type")?.includes("json")) return false;
+  const body = await res.json().catch(() => undefined);
+  return body?.code === RATE_LIMITED.code;
 }
