@@ -26,6 +26,7 @@ export async function runBaseline(
   sql: postgres.Sql,
   orgId: string,
   progress: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<BaselineResult> {
   const config = loadConfig(stackEnv as Env);
   const db = connect(config.dbUrl);
@@ -43,6 +44,7 @@ export async function runBaseline(
         select id from public.inverter_credentials
         where organization_id = ${orgId} and source = ${vendor} order by created_at, id`;
       for (const c of creds) {
+        signal?.throwIfAborted();
         const summary = await runSync({
           adapter,
           config: { ...config, siteConcurrency: 1 },

@@ -2,7 +2,8 @@
  * One hourly cycle through the real path: each vendor's pg_cron job is fired by running its own
  * SQL (as `deno task demo` does), pg_net posts to the functions, the functions call the
  * simulators and write to S3 and Postgres. Waits, bounded, until every site of the organisation
- * synced or every run of the cycle ended, with a progress line on stderr.
+ * synced, or every run of the cycle ended, or no function invocation runs any more (a worker
+ * stopped at an Edge limit leaves its run `running`), with a progress line on stderr.
  */
 import type postgres from "postgres";
 import { BENCH_VENDORS } from "./fleet.ts";
@@ -35,6 +36,13 @@ export interface CycleOptions {
   progress: (line: string) => void;
   /** Calls the simulators answered so far, for the progress line. */
   vendorCalls?: () => Promise<number>;
+  /**
+   * Vendor function invocations running now (undefined: unknown). None running while a run still
+   * says `running` means its worker was stopped (a limit) and nothing will finish that run.
+   */
+  activeInvocations?: () => Promise<number | undefined>;
+  /** Aborted (Ctrl-C, SIGTERM): stop waiting, so the bench still cleans up. */
+  signal?: AbortSignal;
 }
 
 /** The hourly jobs pg_cron itself would fire during the bench; paused while it runs. */
@@ -63,10 +71,11 @@ export async function runCycle(sql: postgres.Sql, o: CycleOptions): Promise<Cycl
   // A dispatcher that pg_cron runs every minute (a queue) may start runs after a quiet spell.
   const [dispatcher] = await sql`
     select 1 from cron.job where active and jobname like '%dispatch%' limit 1`;
-  const settleMs = dispatcher ? 65_000 : 0;
+  const settleMs = dispatcher ? 65_000 : 5_000;
   const deadline = Date.now() + o.timeoutS * 1000;
   let quietSince: number | undefined;
   for (;;) {
+    o.signal?.throwIfAborted();
     const runs = await sql<CycleRun[]>`
       select id, source, status, started_at, finished_at, sites_total, sites_succeeded, api_calls,
              error
@@ -79,13 +88,16 @@ export async function runCycle(sql: postgres.Sql, o: CycleOptions): Promise<Cycl
     const running = runs.filter((r) => r.status === "running").length;
     const elapsed = (Date.now() - firedAt.getTime()) / 1000;
     const calls = o.vendorCalls ? ` ${await o.vendorCalls()} vendor calls,` : "";
+    const active = await o.activeInvocations?.();
     o.progress(
       `bench: ${elapsed.toFixed(0)} s, ${synced}/${o.sites} sites synced,${calls} ` +
-        `${running} of ${runs.length} runs running`,
+        `${running} of ${runs.length} runs running` +
+        (active === undefined ? "" : `, ${active} invocations active`),
     );
     const ended = new Set(runs.filter((r) => r.status !== "running").map((r) => r.source));
     const allEnded = running === 0 && BENCH_VENDORS.every((v) => ended.has(v));
-    quietSince = allEnded ? quietSince ?? Date.now() : undefined;
+    const orphaned = active === 0 && runs.length > 0 && elapsed > 5;
+    quietSince = allEnded || orphaned ? quietSince ?? Date.now() : undefined;
     const settled = quietSince !== undefined && Date.now() - quietSince >= settleMs;
     const timedOut = Date.now() >= deadline;
     if (synced >= o.sites || settled || timedOut) {

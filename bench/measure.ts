@@ -5,7 +5,7 @@
  */
 import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { stackEnv } from "../local/stack_env.ts";
-import { stackPaths } from "../local/stack_paths.ts";
+import { gatewayInvocations, waitForIdleGateway } from "../local/invocation_stats.ts";
 import { stackS3Client } from "../local/stack_s3.ts";
 import { BENCH_VENDORS } from "./fleet.ts";
 import { simUrl } from "./seed.ts";
@@ -54,34 +54,47 @@ export interface InvocationCost {
   rssMb: number;
   wallMs: number;
   function: string;
+  /** Method and path without the query, e.g. `POST /solaredge/run`. */
+  route: string;
   ended: string;
 }
 
-/** Where the local gateway appends one JSON line per function invocation, when it does. */
-export const invocationsFile = `${stackPaths.logs}/invocations.jsonl`;
-
 /**
- * The vendor functions' invocations that started at or after `since`; null when the runtime
- * records none (a stack without per-invocation accounting).
+ * The vendor functions' invocations since `since`, from the local gateway's records
+ * (`GET /functions/v1/_invocations`), once none of them is still running (bounded); null when the
+ * gateway keeps no records (a stack without per-invocation accounting).
  */
 export async function invocationsSince(since: Date): Promise<InvocationCost[] | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(invocationsFile);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
+  const probe = await fetch(
+    `${stackEnv.SUPABASE_URL}/functions/v1/_invocations?since=${new Date().toISOString()}`,
+  );
+  await probe.body?.cancel();
+  if (probe.status === 404) return null;
   const vendors = new Set<string>(BENCH_VENDORS);
-  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l))
-    .filter((r) => vendors.has(r.function) && Date.parse(r.start) >= since.getTime() - 1000)
-    .map((r) => ({
-      cpuMs: Number(r.cpu_ms),
-      rssMb: Number(r.peak_rss_mb),
-      wallMs: Number(r.wall_ms),
-      function: String(r.function),
-      ended: String(r.ended),
-    }));
+  const filter = { since: since.toISOString() };
+  const seen = await waitForIdleGateway(filter, 30_000).catch(() => gatewayInvocations(filter));
+  // The sync work only: a customer's OAuth connect is not part of the cycle.
+  const cycle = seen.invocations.filter((r) =>
+    vendors.has(r.function) && !r.path.includes("/oauth/")
+  );
+  return cycle.map((r) => ({
+    cpuMs: r.cpu_ms,
+    rssMb: r.peak_rss_mb,
+    wallMs: r.wall_ms,
+    function: r.function,
+    route: `${r.method} ${r.path.split("?")[0]}`,
+    ended: r.ended,
+  }));
+}
+
+/** Invocations of the vendor functions running now, for the progress line. */
+export async function activeInvocations(): Promise<number | undefined> {
+  try {
+    const { active } = await gatewayInvocations({ since: new Date().toISOString() });
+    return BENCH_VENDORS.reduce((n, v) => n + (active[v] ?? 0), 0);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keys under `raw/{vendor}/{orgId}/` for the four vendors. */

@@ -16,8 +16,8 @@ import { computeBound } from "./bound.ts";
 import { pauseHourlyJobs, resumeJobs, runCycle } from "./cycle.ts";
 import { type FleetPlan, fleetSites, planFleet } from "./fleet.ts";
 import {
+  activeInvocations,
   deleteObjects,
-  invocationsFile,
   invocationsSince,
   orgObjectKeys,
   resetSimStats,
@@ -30,6 +30,16 @@ import { BENCH_ORG_PREFIX, createBenchOrg, seedFleet, unseedSimulators } from ".
 import { stackModels } from "./models.ts";
 
 const say = (line: string) => console.error(line);
+
+// Ctrl-C or SIGTERM stops the waiting, not the clean-up: the fleet is removed and a stack the
+// bench started is stopped, so the machine is left as it was found.
+const interrupted = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => {
+    say(`bench: ${signal}: stopping, cleaning up`);
+    interrupted.abort(new Error(`Interrupted by ${signal}`));
+  });
+}
 
 async function bench(o: BenchOptions): Promise<number> {
   const sql = postgres(stackEnv.SUPABASE_DB_URL, { max: 4, prepare: false, onnotice: () => {} });
@@ -88,13 +98,16 @@ async function bench(o: BenchOptions): Promise<number> {
       timeoutS: o.timeoutS,
       progress: say,
       vendorCalls: async () => (await simTotals()).requests,
+      activeInvocations,
+      signal: interrupted.signal,
     });
     runIds.push(...cycle.runs.map((r) => r.id));
     const sim = await simTotals();
     for (const r of cycle.runs) {
       say(
         `bench: ${r.source} run ${r.status}: ${r.sites_succeeded}/${r.sites_total} sites, ` +
-          `${r.api_calls} calls${r.error ? `, ${r.error}` : ""}`,
+          `${r.api_calls} calls${r.error ? `, ${r.error}` : ""}` +
+          (r.status === "running" ? " (its invocation ended: the run is left open)" : ""),
       );
     }
     for (const [vendor, s] of Object.entries(sim.byVendor)) {
@@ -104,9 +117,13 @@ async function bench(o: BenchOptions): Promise<number> {
     const invocations = await invocationsSince(cycle.firedAt);
     if (invocations === null) {
       say(
-        `bench: no ${invocationsFile}: this stack records no per-invocation CPU or memory; ` +
-          "invocations counts runs and the CPU and memory fields are null",
+        "bench: the gateway records no invocations: invocations counts runs, and the CPU and " +
+          "memory fields are null",
       );
+    } else {
+      const ends = Object.entries(Object.groupBy(invocations, (i) => `${i.route} ${i.ended}`))
+        .map(([what, list]) => `${list!.length} × ${what}`).join(", ");
+      say(`bench: ${invocations.length} function invocations: ${ends}`);
     }
     const objects = (await orgObjectKeys(orgs[0])).length;
 
@@ -119,7 +136,7 @@ async function bench(o: BenchOptions): Promise<number> {
       await seedFleet(sql, baselinePlan, orgs[1], syncedThrough);
       await resetSimStats();
       say("bench: baseline: one process, credentials and sites one after another");
-      const b = await runBaseline(sql, orgs[1], say);
+      const b = await runBaseline(sql, orgs[1], say, interrupted.signal);
       runIds.push(...b.runIds);
       const bsim = await simTotals();
       baselineWallS = b.wallS * o.sites / o.baselineSites;
