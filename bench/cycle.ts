@@ -45,10 +45,14 @@ export interface CycleOptions {
   signal?: AbortSignal;
 }
 
-/** The hourly jobs pg_cron itself would fire during the bench; paused while it runs. */
+/**
+ * The hourly jobs (`<vendor>-hourly`, and a queue's `<vendor>-enqueue`) pg_cron itself would
+ * fire during the bench; paused while it runs. A per-minute dispatcher keeps running.
+ */
 export async function pauseHourlyJobs(sql: postgres.Sql): Promise<number[]> {
   const jobs = await sql<{ jobid: number }[]>`
-    select jobid from cron.job where active and jobname like '%-hourly'`;
+    select jobid from cron.job
+    where active and (jobname like '%-hourly' or jobname like '%-enqueue')`;
   for (const { jobid } of jobs) await sql`select cron.alter_job(${jobid}::bigint, active := false)`;
   return jobs.map((j) => j.jobid);
 }
@@ -60,13 +64,20 @@ export async function resumeJobs(sql: postgres.Sql, jobIds: number[]): Promise<v
 export async function runCycle(sql: postgres.Sql, o: CycleOptions): Promise<CycleResult> {
   const [{ now: firedAt }] = await sql<{ now: Date }[]>`select now()`;
   for (const vendor of BENCH_VENDORS) {
-    const [job] = await sql`select command from cron.job where jobname = ${`${vendor}-hourly`}`;
-    if (!job) {
+    // In the order pg_cron runs them within the hour: fill the queue, dispatch it at once (as
+    // the next minute would), then the hourly invocation, for as long as it is scheduled.
+    const jobs = await sql<{ jobname: string; command: string }[]>`
+      select jobname, command from cron.job
+      where jobname = any(${[`${vendor}-enqueue`, `${vendor}-dispatch`, `${vendor}-hourly`]})
+      order by case when jobname like '%-enqueue' then 0 when jobname like '%-dispatch' then 1
+               else 2 end`;
+    if (!jobs.some((j) => !j.jobname.endsWith("-dispatch"))) {
       throw new Error(
-        `Cannot run the cycle: no pg_cron job ${vendor}-hourly (migrations applied?)`,
+        `Cannot run the cycle: no pg_cron job ${vendor}-hourly or ${vendor}-enqueue ` +
+          "(migrations applied?)",
       );
     }
-    await sql.unsafe(job.command);
+    for (const job of jobs) await sql.unsafe(job.command);
   }
   // A dispatcher that pg_cron runs every minute (a queue) may start runs after a quiet spell.
   const [dispatcher] = await sql`
