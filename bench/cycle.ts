@@ -79,9 +79,13 @@ export async function runCycle(sql: postgres.Sql, o: CycleOptions): Promise<Cycl
     }
     for (const job of jobs) await sql.unsafe(job.command);
   }
-  // A dispatcher that pg_cron runs every minute (a queue) may start runs after a quiet spell.
-  const [dispatcher] = await sql`
-    select 1 from cron.job where active and jobname like '%dispatch%' limit 1`;
+  // A dispatcher that pg_cron runs every minute (the queue) may start runs after a quiet spell;
+  // it counts only once a vendor has it switched on (public.sync_dispatch_settings).
+  const [{ settings }] = await sql<{ settings: string | null }[]>`
+    select to_regclass('public.sync_dispatch_settings')::text as settings`;
+  const dispatcher = settings !== null &&
+    (await sql`select 1 from public.sync_dispatch_settings where dispatch_enabled limit 1`)
+        .length > 0;
   const settleMs = dispatcher ? 65_000 : 5_000;
   const deadline = Date.now() + o.timeoutS * 1000;
   let quietSince: number | undefined;
