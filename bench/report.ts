@@ -27,7 +27,7 @@ export interface ReportLine {
   baseline_wall_s: number | null;
   speedup: number | null;
   bound_s: number;
-  efficiency: number;
+  efficiency: number | null;
   vendor_calls_per_site: number;
   self_caused_429: number;
   invocations: number;
@@ -40,16 +40,21 @@ export interface ReportLine {
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
+/**
+ * `speedup` and `efficiency` compare times for the whole fleet: when sites did not sync, the cycle
+ * stopped early (a killed worker, a deadline) and a ratio would flatter it, so both are null.
+ */
 export function reportLine(m: Measured): ReportLine {
   const inv = m.invocations;
   const cpu = inv?.reduce((n, i) => n + i.cpuMs, 0);
+  const whole = m.sitesSynced >= m.sites && m.wallS > 0;
   return {
     sites: m.sites,
     wall_s: round(m.wallS, 1),
     baseline_wall_s: m.baselineWallS === null ? null : round(m.baselineWallS, 1),
-    speedup: m.baselineWallS === null || m.wallS <= 0 ? null : round(m.baselineWallS / m.wallS),
+    speedup: m.baselineWallS === null || !whole ? null : round(m.baselineWallS / m.wallS),
     bound_s: round(m.boundS, 1),
-    efficiency: m.wallS <= 0 ? 0 : round(m.boundS / m.wallS, 3),
+    efficiency: whole ? round(m.boundS / m.wallS, 3) : null,
     vendor_calls_per_site: round(m.vendorCalls / m.sites),
     self_caused_429: m.rateLimited,
     invocations: inv ? inv.length : m.runs,

@@ -3,7 +3,7 @@ import { checkProblems, type Measured, reportLine } from "./report.ts";
 
 const measured: Measured = {
   sites: 1000,
-  sitesSynced: 990,
+  sitesSynced: 1000,
   wallS: 120.04,
   baselineWallS: 720,
   boundS: 60.3,
@@ -46,11 +46,20 @@ Deno.test("reportLine has exactly the fields of the issue, in order, with derive
     self_caused_429: 0,
     invocations: 3,
     max_invocation_cpu_ms: 1100,
-    cpu_ms_per_site: 2.501,
+    cpu_ms_per_site: 2.476,
     max_invocation_rss_mb: 140,
     objects_written: 990,
-    sites_unsynced: 10,
+    sites_unsynced: 0,
   });
+});
+
+Deno.test("reportLine: a cycle that left sites unsynced claims no speed-up or efficiency", () => {
+  const line = reportLine({ ...measured, sitesSynced: 528, wallS: 26.9 });
+  assert.equal(line.sites_unsynced, 472);
+  assert.equal(line.speedup, null);
+  assert.equal(line.efficiency, null);
+  assert.equal(line.wall_s, 26.9);
+  assert.equal(line.baseline_wall_s, 720);
 });
 
 Deno.test("reportLine: no baseline and no invocation records give nulls, runs count instead", () => {
@@ -64,10 +73,12 @@ Deno.test("reportLine: no baseline and no invocation records give nulls, runs co
 });
 
 Deno.test("checkProblems fails on an unsynced site or a 429 of ours, and passes otherwise", () => {
-  assert.deepEqual(checkProblems(reportLine(measured)), ["10 sites did not sync"]);
+  assert.deepEqual(checkProblems(reportLine({ ...measured, sitesSynced: 990 })), [
+    "10 sites did not sync",
+  ]);
   assert.deepEqual(
-    checkProblems(reportLine({ ...measured, sitesSynced: 1000, rateLimited: 3 })),
+    checkProblems(reportLine({ ...measured, rateLimited: 3 })),
     ["the simulators answered 3 rate-limit refusals to us"],
   );
-  assert.deepEqual(checkProblems(reportLine({ ...measured, sitesSynced: 1000 })), []);
+  assert.deepEqual(checkProblems(reportLine(measured)), []);
 });
