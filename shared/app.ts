@@ -18,6 +18,7 @@ import { requireServiceKey } from "./service_key.ts";
 import { parseRunRequest } from "./run_request.ts";
 import { startRun } from "./run_recorder.ts";
 import { runSync } from "./runner.ts";
+import { runQueue } from "./queue_worker.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import type { Adapter } from "./types.ts";
 
@@ -57,11 +58,16 @@ export function createFetcherApp<S>(
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "start a run");
     const request = parseRunRequest(await c.req.text());
     const rt = runtime();
+    if (request.queue && !rt.jobs) {
+      throw new RequestError(501, "Cannot work the queue: this runtime has no job store");
+    }
     const runId = await startRun(rt.store, source, request);
     // Closed as failed on `beforeunload` unless the run records its outcome first.
     const closed = request.dryRun ? undefined : rt.invocation?.openRun(runId);
-    const deadline = new Date(now().getTime() + (options.runBudgetSeconds ?? 110) * 1000);
-    const work = runSync({
+    // The plan's wall clock less a reserve for the last writes: 110 s of the free plan's 150 s.
+    const budget = options.runBudgetSeconds ?? Math.max(10, config.wallClockSeconds - 40);
+    const deadline = new Date(now().getTime() + budget * 1000);
+    const deps = {
       adapter,
       config,
       baseUrl: config.baseUrls[source] ?? adapter.spec.baseUrl,
@@ -72,12 +78,40 @@ export function createFetcherApp<S>(
       logger: rt.logger,
       now,
       // A dry run over HTTP has no one to print to: what it would write goes to the log.
-      dryRunReport: (write) => rt.logger.info("Dry run would write", { write }),
-    }, { ...request, runId, deadline }).catch((error) => {
-      rt.logger.error("Sync run crashed", { run: runId, error });
-    }).finally(closed);
-    waitUntil(work);
-    return c.json({ runId, status: "accepted", dryRun: request.dryRun }, 202);
+      dryRunReport: (write: unknown) => rt.logger.info("Dry run would write", { write }),
+    };
+    let work: Promise<unknown>;
+    if (request.queue) {
+      const owner = `${source}:${runId}`;
+      // On `beforeunload` the jobs go back to the queue at once, instead of at lease expiry.
+      const leave = rt.invocation?.onRelease(() => rt.jobs!.release(owner));
+      work = runQueue({ ...deps, jobs: rt.jobs! }, {
+        runId,
+        owner,
+        deadline,
+        claimUntil: new Date(deadline.getTime() - Math.min(30, budget / 4) * 1000),
+        maxSites: config.queueMaxSites,
+        leaseSeconds: config.queueLeaseSeconds,
+        claimBatch: 4,
+        deferSeconds: 15 * 60,
+      }).finally(() => leave?.());
+    } else {
+      work = runSync(deps, { ...request, runId, deadline });
+    }
+    waitUntil(
+      work.catch((error) => {
+        rt.logger.error("Sync run crashed", { run: runId, error });
+      }).finally(closed),
+    );
+    return c.json(
+      {
+        runId,
+        status: "accepted",
+        dryRun: request.dryRun,
+        ...(request.queue ? { queue: true } : {}),
+      },
+      202,
+    );
   });
 
   if (adapter.connect) mountConnectRoutes(app, adapter, config, runtime, now);

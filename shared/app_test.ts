@@ -7,6 +7,7 @@ import { generateKey } from "./fernet.ts";
 import { Keyring } from "./keyring.ts";
 import { createLogger } from "./logger.ts";
 import type { FetcherRuntime } from "./runtime.ts";
+import { Invocation } from "./invocation.ts";
 import { memoryStore } from "./testing/memory_store.ts";
 import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
 
@@ -33,7 +34,7 @@ function setup(options: { pingFails?: boolean } = {}) {
   const app = createFetcherApp(solaredge, config, () => runtime, {
     waitUntil: (p) => void pending.push(p),
   });
-  return { app, store, logs, pending };
+  return { app, store, logs, pending, runtime };
 }
 
 const post = (body: unknown, headers: Record<string, string> = { apikey: KEY }) => ({
@@ -132,4 +133,69 @@ Deno.test("vendor errors become 400, 502 and 503 with a Retry-After, never 500",
     assert.equal((await res.json()).error, error.message);
     if (status === 503) assert.equal(res.headers.get("retry-after"), "300");
   }
+});
+
+Deno.test("POST /run with queue true works the due jobs under a lease of its own run", async () => {
+  const { app, store, pending, runtime } = setup();
+  const calls: string[] = [];
+  runtime.jobs = {
+    claim: (_s, owner) => (calls.push(`claim ${owner}`), Promise.resolve([])),
+    renewLeases: () => Promise.resolve(0),
+    finishSites: () => Promise.resolve(0),
+    finish: () => Promise.resolve(null),
+    release: (owner) => (calls.push(`release ${owner}`), Promise.resolve(0)),
+  };
+  const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
+  assert.equal(res.status, 202);
+  const body = await res.json();
+  assert.equal(body.queue, true);
+  await Promise.all(pending);
+  const owner = `solaredge:${body.runId}`;
+  assert.deepEqual(calls, [`claim ${owner}`, `release ${owner}`]);
+  assert.equal(store.runs.get(body.runId)?.finished, true);
+});
+
+Deno.test("POST /run with queue true refuses a narrowed run and a runtime without a queue", async () => {
+  const { app, store } = setup();
+  const narrowed = await app.request("/solaredge/run", post({ queue: true, siteId: "1" }));
+  assert.equal(narrowed.status, 400);
+  assert.match((await narrowed.json()).error, /^Cannot start a run: queue works the due jobs/);
+  const noQueue = await app.request("/solaredge/run", post({ queue: true }));
+  assert.equal(noQueue.status, 501);
+  assert.equal(
+    (await noQueue.json()).error,
+    "Cannot work the queue: this runtime has no job store",
+  );
+  const bad = await app.request("/solaredge/run", post({ queue: "yes" }));
+  assert.equal(bad.status, 400);
+  assert.equal(store.runs.size, 0);
+});
+
+Deno.test("a queue run stopped by beforeunload gives its leases back and closes its run", async () => {
+  const { app, pending, runtime } = setup();
+  const closed: string[][] = [];
+  const released: string[] = [];
+  runtime.invocation = new Invocation((ids) => Promise.resolve(void closed.push(ids)));
+  const target = new EventTarget();
+  runtime.invocation.listen(target);
+  runtime.jobs = {
+    // The platform stops the worker while it claims.
+    claim: async () => {
+      target.dispatchEvent(
+        new CustomEvent("beforeunload", { detail: { reason: "WallClockTime" } }),
+      );
+      await runtime.invocation!.settled;
+      return [];
+    },
+    renewLeases: () => Promise.resolve(0),
+    finishSites: () => Promise.resolve(0),
+    finish: () => Promise.resolve(null),
+    release: (owner) => (released.push(owner), Promise.resolve(1)),
+  };
+  const res = await app.request("/solaredge/run", post({ queue: true }));
+  const { runId } = await res.json();
+  await Promise.all(pending);
+  assert.deepEqual(closed, [[runId]]);
+  // Once by the beforeunload hook, once by the run's own end.
+  assert.deepEqual(released, [`solaredge:${runId}`, `solaredge:${runId}`]);
 });

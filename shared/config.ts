@@ -22,6 +22,12 @@ export interface Config {
   catchUpMaxHours: number;
   initialHistoryHours: number;
   siteConcurrency: number;
+  /** EDGE_WALL_CLOCK_S: the plan's wall clock (150 s free, 400 s paid); a run stops well before. */
+  wallClockSeconds: number;
+  /** Sites one queue invocation works at most: a stand-in for the 2 s CPU limit. */
+  queueMaxSites: number;
+  /** Seconds a claimed job's lease lasts; renewed every third of it while the job runs. */
+  queueLeaseSeconds: number;
   baseUrls: Readonly<Record<string, string | undefined>>;
   /** Each vendor's app settings: every `<VENDOR>_*` variable, e.g. ENPHASE_CLIENT_ID. */
   vendors: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
@@ -95,6 +101,9 @@ export function loadConfig(
     catchUpMaxHours: positive("CATCH_UP_MAX_HOURS", 72),
     initialHistoryHours: positive("INITIAL_HISTORY_HOURS", 24),
     siteConcurrency: positive("SITE_CONCURRENCY", 4),
+    wallClockSeconds: positive("EDGE_WALL_CLOCK_S", 150),
+    queueMaxSites: positive("QUEUE_MAX_SITES", 400),
+    queueLeaseSeconds: positive("QUEUE_LEASE_S", 120),
     baseUrls: {
       solaredge: env.SOLAREDGE_BASE_URL || undefined,
       enphase: env.ENPHASE_BASE_URL || undefined,

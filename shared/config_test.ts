@@ -114,3 +114,17 @@ Deno.test("loadConfig on Supabase requires explicit S3 credentials", () => {
   // Off the platform the SDK's default chain (~/.aws, instance roles) is still allowed.
   assert.equal(loadConfig(full).awsAccessKeyId, undefined);
 });
+
+Deno.test("loadConfig reads the plan's wall clock and the queue's budgets", () => {
+  const defaults = loadConfig(full);
+  assert.equal(defaults.wallClockSeconds, 150);
+  assert.equal(defaults.queueMaxSites, 400);
+  assert.equal(defaults.queueLeaseSeconds, 120);
+  const paid = loadConfig({ ...full, EDGE_WALL_CLOCK_S: "400", QUEUE_MAX_SITES: "250" });
+  assert.equal(paid.wallClockSeconds, 400);
+  assert.equal(paid.queueMaxSites, 250);
+  assert.throws(
+    () => loadConfig({ ...full, EDGE_WALL_CLOCK_S: "soon" }),
+    /EDGE_WALL_CLOCK_S must be a positive number/,
+  );
+});

@@ -8,9 +8,11 @@ export interface RunRequest {
   lookbackHours?: number;
   siteId?: string;
   credentialId?: string;
+  /** Work the vendor's due jobs from the queue instead of walking every credential. */
+  queue: boolean;
 }
 
-const KNOWN = new Set(["trigger", "dryRun", "lookbackHours", "siteId", "credentialId"]);
+const KNOWN = new Set(["trigger", "dryRun", "lookbackHours", "siteId", "credentialId", "queue"]);
 
 export function parseRunRequest(text: string): RunRequest {
   let body: Record<string, unknown> = {};
@@ -26,7 +28,14 @@ export function parseRunRequest(text: string): RunRequest {
   }
   const unknown = Object.keys(body).filter((k) => !KNOWN.has(k));
   if (unknown.length > 0) throw bad(`unknown field ${unknown.join(", ")}`);
-  const { trigger = "manual", dryRun = false, lookbackHours, siteId, credentialId } = body;
+  const {
+    trigger = "manual",
+    dryRun = false,
+    lookbackHours,
+    siteId,
+    credentialId,
+    queue = false,
+  } = body;
   if (trigger !== "cron" && trigger !== "manual") throw bad("trigger must be cron or manual");
   if (typeof dryRun !== "boolean") throw bad("dryRun must be true or false");
   if (
@@ -43,8 +52,15 @@ export function parseRunRequest(text: string): RunRequest {
   ) {
     throw bad("credentialId must be a uuid");
   }
+  if (typeof queue !== "boolean") throw bad("queue must be true or false");
+  if (queue && (dryRun || lookbackHours !== undefined || siteId !== undefined || credentialId)) {
+    throw bad(
+      "queue works the due jobs and takes no dryRun, lookbackHours, siteId or credentialId",
+    );
+  }
   return {
     trigger,
+    queue,
     dryRun,
     lookbackHours: lookbackHours as number | undefined,
     siteId: siteId as string | undefined,

@@ -45,6 +45,10 @@ export interface RunOptions {
   /** A vendor site id or the site's uuid. */
   siteId?: string;
   credentialId?: string;
+  /** Only these sites (uuids): the open sites of a queue job. */
+  siteIds?: readonly string[];
+  /** Fetch exactly this range instead of from each watermark: a backfill or resync job. */
+  window?: Window;
   runId?: string;
   /** Stop starting sites after this instant (Edge wall-clock limits); the rest waits. */
   deadline?: Date;

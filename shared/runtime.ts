@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import type { Keys } from "./credential_context.ts";
 import { connect } from "./db.ts";
 import { Invocation } from "./invocation.ts";
+import { createJobStore, type JobStore } from "./job_store.ts";
 import { Keyring } from "./keyring.ts";
 import { createLogger, type Level, type Logger } from "./logger.ts";
 import { createS3Store, type ObjectStore } from "./s3.ts";
@@ -17,6 +18,8 @@ export interface FetcherRuntime {
   objects: ObjectStore;
   keyring: Keys;
   logger: Logger;
+  /** The queue's claims and leases (`POST /run {"queue":true}`); a test's runtime may omit it. */
+  jobs?: JobStore;
   /** Open runs (and later leases), released on `beforeunload`; a test's runtime may omit it. */
   invocation?: Invocation;
   /** Resolves when the database answers. */
@@ -40,6 +43,7 @@ export function createRuntime(
   const stopListening = invocation.listen(options.events ?? globalThis);
   return {
     store: createStore(sql),
+    jobs: createJobStore(sql),
     objects: createS3Store(config),
     keyring: Keyring.parse(config.encryptionKeys),
     logger,

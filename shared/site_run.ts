@@ -30,7 +30,9 @@ export async function runSite<S>(
   now: () => Date,
 ): Promise<SiteRunResult> {
   const spec = deps.adapter.spec;
-  const windows: Window[] = options.lookbackHours
+  const windows: Window[] = options.window
+    ? splitWindow(options.window, spec.resolutionMinutes, spec.maxRangeHours)
+    : options.lookbackHours
     ? splitWindow(
       { from: new Date(now().getTime() - options.lookbackHours * 3_600_000), to: now() },
       spec.resolutionMinutes,
@@ -106,6 +108,7 @@ export function siteOutcome(
 }
 
 export function matchesSite(site: SiteRow, options: RunOptions): boolean {
+  if (options.siteIds && !options.siteIds.includes(site.id)) return false;
   return !options.siteId || site.vendor_site_id === options.siteId || site.id === options.siteId;
 }
 

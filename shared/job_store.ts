@@ -1,0 +1,94 @@
+/**
+ * The queue's calls from a function (supabase/migrations/*_create_job_leases.sql): claim due jobs
+ * under a lease, renew it, close finished sites, end a job and give back the rest. One statement
+ * each, so every call is safe behind the transaction pooler.
+ */
+import type { Sql } from "./db.ts";
+import type { Source } from "./types.ts";
+
+export interface ClaimedJob {
+  jobId: string;
+  credentialId: string;
+  organizationId: string;
+  kind: "scheduled" | "backfill" | "resync";
+  windowFrom: Date | null;
+  windowTo: Date | null;
+  attempts: number;
+  /** The job's sites still to do (uuids), oldest watermark first. */
+  siteIds: string[];
+}
+
+/** How a held job ends (`private.finish_job`). */
+export type JobEnd =
+  | { outcome: "succeeded" }
+  | { outcome: "failed"; error: string; retryAfter?: Date }
+  | { outcome: "deferred"; retryAfter: Date; error?: string };
+
+export interface JobStore {
+  claim(source: Source, owner: string, max: number, leaseSeconds: number): Promise<ClaimedJob[]>;
+  /** Extends every lease the owner holds; the number still held. */
+  renewLeases(owner: string, leaseSeconds: number): Promise<number>;
+  /** Closes sites of a held job, so a retry or a takeover repeats only the rest. */
+  finishSites(jobId: string, owner: string, siteIds: string[]): Promise<number>;
+  /** The job's new status, or null when the owner lost it (its lease expired). */
+  finish(jobId: string, owner: string, end: JobEnd): Promise<string | null>;
+  /** Gives back every job the owner still holds; the number released. */
+  release(owner: string): Promise<number>;
+}
+
+export function createJobStore(sql: Sql): JobStore {
+  return {
+    async claim(source, owner, max, leaseSeconds) {
+      const rows = await sql<{
+        job_id: string;
+        credential_id: string;
+        organization_id: string;
+        kind: ClaimedJob["kind"];
+        window_from: Date | null;
+        window_to: Date | null;
+        attempts: number;
+        site_ids: string[];
+      }[]>`
+        select job_id, credential_id, organization_id, kind, window_from, window_to, attempts,
+               site_ids
+        from private.claim_jobs(${source}, ${owner}, ${max}::int, ${leaseSeconds}::int)`;
+      return rows.map((r) => ({
+        jobId: r.job_id,
+        credentialId: r.credential_id,
+        organizationId: r.organization_id,
+        kind: r.kind,
+        windowFrom: r.window_from,
+        windowTo: r.window_to,
+        attempts: r.attempts,
+        siteIds: r.site_ids,
+      }));
+    },
+
+    async renewLeases(owner, leaseSeconds) {
+      const [row] = await sql<{ n: number }[]>`
+        select private.renew_leases(${owner}, ${leaseSeconds}::int) as n`;
+      return row.n;
+    },
+
+    async finishSites(jobId, owner, siteIds) {
+      if (siteIds.length === 0) return 0;
+      const [row] = await sql<{ n: number }[]>`
+        select private.finish_job_sites(${jobId}::uuid, ${owner}, ${siteIds}::uuid[]) as n`;
+      return row.n;
+    },
+
+    async finish(jobId, owner, end) {
+      const error = end.outcome === "succeeded" ? null : end.error ?? null;
+      const retryAfter = end.outcome === "succeeded" ? null : end.retryAfter ?? null;
+      const [row] = await sql<{ status: string | null }[]>`
+        select private.finish_job(${jobId}::uuid, ${owner}, ${end.outcome}, ${error},
+                                  ${retryAfter}::timestamptz) as status`;
+      return row.status;
+    },
+
+    async release(owner) {
+      const [row] = await sql<{ n: number }[]>`select private.release_jobs(${owner}) as n`;
+      return row.n;
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * One invocation of `POST /<vendor>/run {"queue":true}` (ARCHITECTURE §5): claim due jobs under a
+ * lease, run each job's sites through the per-credential executor (credential_run.ts), renew the
+ * leases while it works, end each job, and keep claiming until no job is due or the invocation's
+ * budgets are near; whatever it still holds then goes back to the queue. The whole invocation is
+ * one run, recorded by the run's writer (run_recorder.ts).
+ */
+import { type RunControl, runCredential } from "./credential_run.ts";
+import type { ClaimedJob, JobEnd, JobStore } from "./job_store.ts";
+import type { Logger } from "./logger.ts";
+import { mapLimit } from "./pool.ts";
+import { recordCredential, summarize } from "./run_recorder.ts";
+import type { CredentialOutcome, RunDeps, RunSummary } from "./run_types.ts";
+import { errorMessage } from "./site_run.ts";
+import type { CredentialRow } from "./store.ts";
+
+export interface QueueOptions {
+  runId: string;
+  /** The lease owner: unique to this invocation. */
+  owner: string;
+  /** No site starts after this instant (the wall clock less a reserve for the last writes). */
+  deadline: Date;
+  /** No job is claimed after this instant, so claimed work has time to finish. */
+  claimUntil: Date;
+  /** A stand-in for the CPU budget: no job is claimed once this many sites were worked. */
+  maxSites: number;
+  leaseSeconds: number;
+  /** Jobs claimed at once; they run in parallel, one credential each. */
+  claimBatch: number;
+  /** How long a job the vendor paused (a spent quota) waits before it is due again. */
+  deferSeconds: number;
+}
+
+export interface QueueDeps<S> extends RunDeps<S> {
+  jobs: JobStore;
+}
+
+export interface QueueSummary extends RunSummary {
+  jobs: Array<{ jobId: string; status: string | null }>;
+  released: number;
+}
+
+const TIME_LIMIT = "Run stopped before the time limit; the job goes back to the queue";
+
+export async function runQueue<S>(
+  deps: QueueDeps<S>,
+  options: QueueOptions,
+): Promise<QueueSummary> {
+  const now = deps.now ?? (() => new Date());
+  const source = deps.adapter.spec.source;
+  const log = deps.logger.child({ run: options.runId, source, owner: options.owner });
+  let stopReason: string | undefined;
+  const control: RunControl = {
+    stopReason: () => stopReason ?? (now() >= options.deadline ? TIME_LIMIT : undefined),
+    stop: (reason) => void (stopReason ??= reason),
+  };
+  const outcomes: CredentialOutcome[] = [];
+  const ended: QueueSummary["jobs"] = [];
+  let sitesWorked = 0;
+  // Renewed well before expiry; a lost lease shows in finish (null), which then records nothing.
+  const renew = setInterval(() => {
+    deps.jobs.renewLeases(options.owner, options.leaseSeconds).catch((error) =>
+      log.warn("Cannot renew the job leases", { error: errorMessage(error) })
+    );
+  }, Math.max(1, options.leaseSeconds / 3) * 1000);
+  let released = 0;
+  try {
+    while (!stopReason && now() < options.claimUntil && sitesWorked < options.maxSites) {
+      const claimed = await deps.jobs.claim(
+        source,
+        options.owner,
+        options.claimBatch,
+        options.leaseSeconds,
+      );
+      if (claimed.length === 0) break;
+      // A credential's jobs run one after another; different credentials in parallel.
+      const byCredential = new Map<string, ClaimedJob[]>();
+      for (const j of claimed) {
+        byCredential.set(j.credentialId, [...byCredential.get(j.credentialId) ?? [], j]);
+      }
+      await mapLimit([...byCredential.values()], options.claimBatch, async (jobs) => {
+        for (const job of jobs) {
+          const result = await runJob(deps, options, job, control, log, now);
+          sitesWorked += job.siteIds.length;
+          if (result.outcome) {
+            outcomes.push(result.outcome);
+            await recordCredential(deps.store, options.runId, result.outcome);
+          }
+          if (result.end) {
+            ended.push({
+              jobId: job.jobId,
+              status: await deps.jobs.finish(job.jobId, options.owner, result.end),
+            });
+          }
+        }
+      });
+    }
+  } catch (error) {
+    const message = log.redactor.redact(errorMessage(error));
+    log.error("Queue run failed", { error: message });
+    clearInterval(renew);
+    released = await deps.jobs.release(options.owner).catch(() => 0);
+    const partial = summarize(options.runId, outcomes, stopReason);
+    await deps.store.finishRun(options.runId, partial.counts, message).catch(() => {});
+    throw error;
+  }
+  clearInterval(renew);
+  // Jobs cut short by the time limit keep their finished sites closed and go back at once.
+  released = await deps.jobs.release(options.owner);
+  const summary = summarize(options.runId, outcomes, stopReason);
+  await deps.store.finishRun(options.runId, summary.counts, summary.stopReason);
+  log.info("Queue run finished", { ...summary.counts, jobs: ended.length, released });
+  return { ...summary, jobs: ended, released };
+}
+
+/** One job: its credential's executor over the job's sites, and how the job ends. */
+async function runJob<S>(
+  deps: QueueDeps<S>,
+  options: QueueOptions,
+  job: ClaimedJob,
+  control: RunControl,
+  log: Logger,
+  now: () => Date,
+): Promise<{ outcome?: CredentialOutcome; end?: JobEnd }> {
+  const [credential] = await deps.store.credentials(deps.adapter.spec.source, job.credentialId);
+  if (!credential || credential.status !== "active") {
+    const error = `Cannot run the job: credential ${job.credentialId} is ${
+      credential?.status ?? "gone"
+    }`;
+    return { end: { outcome: "failed", error } };
+  }
+  const window = job.windowFrom && job.windowTo
+    ? { from: job.windowFrom, to: job.windowTo }
+    : undefined;
+  const outcome = await runCredential(
+    deps,
+    { trigger: "cron", runId: options.runId, siteIds: job.siteIds, window },
+    credential as CredentialRow,
+    control,
+    log,
+    now,
+  );
+  const done = outcome.sites.filter((s) => s.status === "succeeded").map((s) => s.siteId);
+  await deps.jobs.finishSites(job.jobId, options.owner, done);
+  return { outcome, end: jobEnd(outcome, options, now) };
+}
+
+/**
+ * A failed site or credential fails the job (retried with backoff, dead at its last attempt); a
+ * pause defers it without counting the attempt; sites the time limit skipped leave it held, to be
+ * released with the rest; otherwise it succeeded.
+ */
+export function jobEnd(
+  outcome: CredentialOutcome,
+  options: Pick<QueueOptions, "deferSeconds">,
+  now: () => Date,
+): JobEnd | undefined {
+  const failed = outcome.sites.find((s) => s.status === "failed");
+  if (outcome.error && !failed) return { outcome: "failed", error: outcome.error };
+  if (failed) {
+    const error = `Site ${failed.vendorSiteId}: ${failed.error ?? "failed"}`;
+    return { outcome: "failed", error };
+  }
+  const deferred = outcome.sites.find((s) => s.status === "deferred");
+  if (deferred) {
+    return {
+      outcome: "deferred",
+      retryAfter: new Date(now().getTime() + options.deferSeconds * 1000),
+      error: deferred.error,
+    };
+  }
+  if (outcome.sites.some((s) => s.status === "skipped")) return undefined;
+  return { outcome: "succeeded" };
+}
