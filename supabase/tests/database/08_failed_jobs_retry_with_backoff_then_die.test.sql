@@ -6,7 +6,11 @@ begin;
 set local search_path = public, extensions;
 select plan(14);
 
+-- Only this test's work is due: what other tests' credentials have due is enqueued and parked
+-- (all rolled back with the rest).
 delete from public.sync_jobs;
+select private.enqueue_due_jobs('goodwe');
+update public.sync_jobs set run_after = now() + interval '1 day';
 insert into public.organizations (id, name) values ('a1000000-0000-4000-8000-000000000001', 'Alpha Solar');
 insert into public.inverter_credentials (id, organization_id, source, label, secret) values
   ('a2000000-0000-4000-8000-000000000001', 'a1000000-0000-4000-8000-000000000001', 'goodwe', 'a', 'gAAAAAa');
