@@ -6,7 +6,16 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../../shared/config.ts";
 import { createRuntime } from "../../shared/runtime.ts";
-import { env, stackTest } from "./helpers.ts";
+import {
+  env,
+  seedCredential,
+  simAccount,
+  simFault,
+  stackTest,
+  startRun,
+  uniqueId,
+  waitForRun,
+} from "./helpers.ts";
 
 const STOPPED = "Run did not finish: the function was stopped before it could record its outcome";
 
@@ -62,5 +71,34 @@ stackTest("the fetcher runtime closes its open run in Postgres on beforeunload",
   } finally {
     await rt.close();
     await sql`delete from public.sync_runs where id = ${run.id}`;
+  }
+});
+
+stackTest("a function stopped at the wall clock closes its run on beforeunload", async (sql) => {
+  // The gateway gives the worker `beforeunload` at 90 % of its wall clock and kills it at the
+  // limit, as Supabase does; a vendor call that hangs keeps the run working until then.
+  const apiKey = `wall-${crypto.randomUUID()}`;
+  await simAccount({
+    apiKey,
+    sites: [{ siteId: uniqueId(), name: "Wall", timeZone: "Europe/Madrid", peakPowerKw: 4 }],
+  });
+  await simFault({ apiKey, kind: "hang", count: 20 });
+  const { credentialId } = await seedCredential(sql, `wall clock ${apiKey}`, { apiKey });
+  const limits = `${env.SUPABASE_URL}/functions/v1/_limits`;
+  const put = await fetch(limits, { method: "PUT", body: JSON.stringify({ wallClockMs: 8000 }) });
+  assert.equal(put.status, 200);
+  await put.body?.cancel();
+  try {
+    const res = await startRun({ credentialId });
+    assert.equal(res.status, 202);
+    const { runId } = await res.json();
+    const run = await waitForRun(sql, runId, 30_000);
+    assert.equal(run.status, "failed");
+    assert.equal(
+      run.error,
+      "Run did not finish: the function was stopped (WallClockTime) before it could record its outcome",
+    );
+  } finally {
+    await (await fetch(limits, { method: "DELETE" })).body?.cancel();
   }
 });
