@@ -9,7 +9,7 @@ import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.t
 import { fetchWithRetry, type HttpOptions, type HttpRequest, type HttpResult } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { MinutePacer } from "./pacer.ts";
-import type { CredentialRow, Store } from "./store.ts";
+import type { BudgetStore, CredentialRow, CredentialStore } from "./store.ts";
 import { TokenManager } from "./token_manager.ts";
 import type { Adapter, AdapterContext, VendorConfig } from "./types.ts";
 
@@ -26,7 +26,7 @@ export interface OpenOptions {
   vendorConfig?: VendorConfig;
   keyring: Keys;
   /** Needed by token vendors: renewals are stored under the credential's row lock. */
-  store?: Store;
+  store?: CredentialStore & BudgetStore;
   logger: Logger;
   now: () => Date;
   http?: HttpOptions;

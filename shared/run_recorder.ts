@@ -10,14 +10,17 @@ import type {
   RunSummary,
   SiteOutcome,
 } from "./run_types.ts";
-import type { RunCounts, Store } from "./store.ts";
+import type { CredentialStore, RunCounts, RunStore, SiteStore } from "./store.ts";
+
+/** What the writer writes: run rows, site statuses, and a credential's needs_reauth. */
+type RunWrites = RunStore & SiteStore & Pick<CredentialStore, "markCredential">;
 import type { Source } from "./types.ts";
 
 /** The id of a dry run, which has no row. */
 export const DRY_RUN_ID = "dry-run";
 
 /** Creates the run row; the HTTP route and the CLI both start their runs here. */
-export async function startRun(store: Store, source: Source, options: RunOptions) {
+export async function startRun(store: RunStore, source: Source, options: RunOptions) {
   if (options.dryRun) return DRY_RUN_ID;
   return await store.startRun(source, options.trigger, {
     lookbackHours: options.lookbackHours ?? null,
@@ -31,7 +34,7 @@ export async function startRun(store: Store, source: Source, options: RunOptions
  * making it (a dry run's result rows are not described: they are what the CLI prints).
  */
 export async function recordCredential(
-  store: Store,
+  store: RunWrites,
   runId: string,
   outcome: CredentialOutcome,
   dryRun?: (write: DryRunWrite) => void,
@@ -51,7 +54,7 @@ export async function recordCredential(
   }
 }
 
-async function recordSite(store: Store, runId: string, site: SiteOutcome): Promise<void> {
+async function recordSite(store: RunWrites, runId: string, site: SiteOutcome): Promise<void> {
   // Only a failure counts toward the site's consecutive failures; a deferral says why it waits.
   if (site.status === "failed") await store.siteFailed(site.siteId, site.error ?? "Failed");
   if (site.status === "deferred") await store.sitePaused(site.siteId, site.error ?? "Deferred");

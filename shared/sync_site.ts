@@ -8,7 +8,7 @@ import { assertReadable } from "./unreadable.ts";
 import { objectKey } from "./keys.ts";
 import type { DryRunWrite } from "./run_types.ts";
 import type { ObjectStore } from "./s3.ts";
-import type { SiteRow, Store } from "./store.ts";
+import type { SiteRow, SiteStore } from "./store.ts";
 import type { Adapter, AdapterContext, Window } from "./types.ts";
 
 export interface SiteJob {
@@ -20,7 +20,7 @@ export interface SiteJob {
 export interface SiteJobDeps<S> {
   adapter: Adapter<S>;
   ctx: AdapterContext<S>;
-  store: Store;
+  store: SiteStore;
   objects: ObjectStore;
   /** A dry run: the object and the watermark are described here instead of written. */
   dryRun?: (write: DryRunWrite) => void;

@@ -6,13 +6,13 @@
  * new access token is used. A grant the vendor refuses sets `needs_reauth` with its message.
  */
 import { FatalCredentialError } from "./errors.ts";
-import type { Store } from "./store.ts";
+import type { CredentialStore } from "./store.ts";
 import type { Adapter, TokenCall, TokenSpec, VendorConfig } from "./types.ts";
 
 export interface TokenManagerOptions<S> {
   adapter: Adapter<S>;
   credentialId: string;
-  store: Store;
+  store: CredentialStore;
   keyring: { encrypt(plain: string): Promise<string>; decrypt(token: string): Promise<string> };
   vendorConfig: VendorConfig;
   call: TokenCall;

@@ -1,0 +1,105 @@
+/** inverter_sites: which sites a credential has, and each site's sync status and watermark. */
+import type { Sql } from "../db.ts";
+import type { KnownSites, Source, VendorSite } from "../types.ts";
+import type { CredentialRow } from "./credentials.ts";
+
+export interface SiteRow {
+  id: string;
+  organization_id: string;
+  credential_id: string;
+  vendor_site_id: string;
+  name: string | null;
+  timezone: string | null;
+  synced_through: Date | null;
+  consecutive_failures: number;
+}
+
+/** What an adapter's site list is told about the sites already stored (`Adapter.fetchSitesList`). */
+export function knownSites(sites: SiteRow[]): KnownSites {
+  return new Map(sites.map((s) => [s.vendor_site_id, s.timezone]));
+}
+
+export interface SiteStore {
+  /** Ids of the credentials that list this site (a vendor site id or the site's uuid). */
+  siteCredentials(source: Source, siteId: string): Promise<string[]>;
+  /** Upserts what the vendor listed and marks the credential's other sites inactive. */
+  reconcileSites(credential: CredentialRow, sites: VendorSite[]): Promise<SiteRow[]>;
+  activeSites(credentialId: string): Promise<SiteRow[]>;
+  siteSynced(siteId: string, syncedThrough: Date, objectKey: string): Promise<void>;
+  siteFailed(siteId: string, error: string): Promise<void>;
+  /**
+   * The vendor asked to leave the credential alone (a spent month's quota): the site says why,
+   * and its consecutive failures stay as they were, since nothing about the site failed.
+   */
+  sitePaused(siteId: string, reason: string): Promise<void>;
+}
+
+export function createSiteStore(sql: Sql): SiteStore {
+  const store: SiteStore = {
+    async siteCredentials(source, siteId) {
+      const rows = await sql<{ credential_id: string }[]>`
+        select distinct credential_id from public.inverter_sites
+        where source = ${source}
+          and (vendor_site_id = ${siteId} or id::text = ${siteId})`;
+      return rows.map((r) => r.credential_id);
+    },
+
+    async reconcileSites(credential, sites) {
+      const ids = sites.map((s) => s.vendorSiteId);
+      await sql.begin(async (tx) => {
+        for (const s of sites) {
+          await tx`
+            insert into public.inverter_sites
+              (organization_id, credential_id, source, vendor_site_id, name, timezone)
+            values (${credential.organization_id}, ${credential.id}, ${credential.source},
+                    ${s.vendorSiteId}, ${s.name ?? null}, ${s.timezone ?? null})
+            on conflict (credential_id, vendor_site_id) do update
+            set name = coalesce(excluded.name, inverter_sites.name),
+                timezone = coalesce(excluded.timezone, inverter_sites.timezone),
+                active = true,
+                updated_at = now()`;
+        }
+        await tx`
+          update public.inverter_sites set active = false, updated_at = now()
+          where credential_id = ${credential.id} and active
+            and not (vendor_site_id = any(${ids}::text[]))`;
+      });
+      return await store.activeSites(credential.id);
+    },
+
+    async activeSites(credentialId) {
+      return await sql<SiteRow[]>`
+        select id, organization_id, credential_id, vendor_site_id, name, timezone,
+               synced_through, consecutive_failures
+        from public.inverter_sites
+        where credential_id = ${credentialId} and active
+        order by vendor_site_id`;
+    },
+
+    async siteSynced(siteId, syncedThrough, objectKey) {
+      // greatest(): a resync of an old range must not pull the watermark back.
+      await sql`
+        update public.inverter_sites
+        set synced_through = greatest(synced_through, ${syncedThrough}),
+            last_attempt_at = now(), last_success_at = now(), last_error = null,
+            consecutive_failures = 0, last_object_key = ${objectKey}, updated_at = now()
+        where id = ${siteId}`;
+    },
+
+    async siteFailed(siteId, error) {
+      await sql`
+        update public.inverter_sites
+        set last_attempt_at = now(), last_error = ${error},
+            consecutive_failures = consecutive_failures + 1, updated_at = now()
+        where id = ${siteId}`;
+    },
+
+    async sitePaused(siteId, reason) {
+      await sql`
+        update public.inverter_sites
+        set last_attempt_at = now(), last_error = ${reason}, updated_at = now()
+        where id = ${siteId}`;
+    },
+  };
+  return store;
+}
