@@ -1,7 +1,8 @@
 /**
  * The S3 object key of one site and window, in the format of the system this replaces:
  * `raw/{source}/{org_id}/{date}/site_{id}_{time}.json`, where `{date}` and `{time}` are the UTC
- * date and time of the window end. Re-running a window therefore overwrites the same object.
+ * date and time of the END OF THE ALIGNED WINDOW (windows.ts), also while that window is still
+ * growing. Re-running a window therefore overwrites the same object, always with the whole window.
  */
 export interface ObjectKeyParts {
   source: string;

@@ -107,15 +107,17 @@ Deno.test("after missed runs the gap is fetched in windows and the watermark mov
   a.synced_through = new Date("2026-06-05T12:00:00Z"); // ten days behind
   puts.clear();
   await runSync(deps, { trigger: "manual", credentialId: "good", siteId: "11" });
-  // 72 h catch-up cap from 10:00 on the 5th, split into the adapter's 12-hour calls: six windows.
-  assert.equal(a.synced_through?.toISOString(), "2026-06-08T10:00:00.000Z");
+  // 72 h catch-up cap from 10:00 on the 5th, in whole aligned 12-hour windows: the first starts
+  // at midnight, the last one ends at noon on the 8th.
+  assert.equal(a.synced_through?.toISOString(), "2026-06-08T12:00:00.000Z");
   assert.deepEqual([...puts.keys()], [
-    "raw/solaredge/org-good/2026-06-05/site_11_220000.json",
-    "raw/solaredge/org-good/2026-06-06/site_11_100000.json",
-    "raw/solaredge/org-good/2026-06-06/site_11_220000.json",
-    "raw/solaredge/org-good/2026-06-07/site_11_100000.json",
-    "raw/solaredge/org-good/2026-06-07/site_11_220000.json",
-    "raw/solaredge/org-good/2026-06-08/site_11_100000.json",
+    "raw/solaredge/org-good/2026-06-05/site_11_120000.json",
+    "raw/solaredge/org-good/2026-06-06/site_11_000000.json",
+    "raw/solaredge/org-good/2026-06-06/site_11_120000.json",
+    "raw/solaredge/org-good/2026-06-07/site_11_000000.json",
+    "raw/solaredge/org-good/2026-06-07/site_11_120000.json",
+    "raw/solaredge/org-good/2026-06-08/site_11_000000.json",
+    "raw/solaredge/org-good/2026-06-08/site_11_120000.json",
   ]);
 });
 

@@ -8,8 +8,8 @@ import { FatalCredentialError, RetriableError, VendorConfigError } from "./error
 import type { RunDeps, RunOptions, SiteOutcome, WindowTotals } from "./run_types.ts";
 import type { SiteRow } from "./store.ts";
 import { syncSiteWindow } from "./sync_site.ts";
-import type { AdapterContext, Window } from "./types.ts";
-import { planWindows, splitWindow } from "./windows.ts";
+import type { AdapterContext } from "./types.ts";
+import { type AlignedWindow, alignedWindows, alignmentOf, planWindows } from "./windows.ts";
 
 /** Errors after which this credential's other sites are not tried in this run. */
 export type Halt = "fatal" | "pause" | "config";
@@ -30,15 +30,22 @@ export async function runSite<S>(
   now: () => Date,
 ): Promise<SiteRunResult> {
   const spec = deps.adapter.spec;
-  const windows: Window[] = options.window
-    ? splitWindow(options.window, spec.resolutionMinutes, spec.maxRangeHours)
+  const align = {
+    now: now(),
+    resolutionMinutes: spec.resolutionMinutes,
+    alignment: alignmentOf(spec),
+    timezone: site.timezone,
+  };
+  // An explicit window (a job's) or a lookback asks for whole aligned windows too, so it rewrites
+  // each object as a catch-up would.
+  const windows: AlignedWindow[] = options.window
+    ? alignedWindows(options.window, align)
     : options.lookbackHours
-    ? splitWindow(
-      { from: new Date(now().getTime() - options.lookbackHours * 3_600_000), to: now() },
-      spec.resolutionMinutes,
-      spec.maxRangeHours,
+    ? alignedWindows(
+      { from: new Date(align.now.getTime() - options.lookbackHours * 3_600_000), to: align.now },
+      align,
     )
-    : planWindows({ ...deps.config, ...spec, now: now(), syncedThrough: site.synced_through });
+    : planWindows({ ...deps.config, ...align, syncedThrough: site.synced_through });
   const keys: string[] = [];
   const totals: WindowTotals = {
     readings: 0,

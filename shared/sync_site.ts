@@ -9,12 +9,13 @@ import { objectKey } from "./keys.ts";
 import type { DryRunWrite } from "./run_types.ts";
 import type { ObjectStore } from "./s3.ts";
 import type { SiteRow, SiteStore } from "./store.ts";
-import type { Adapter, AdapterContext, Window } from "./types.ts";
+import type { Adapter, AdapterContext } from "./types.ts";
+import type { AlignedWindow } from "./windows.ts";
 
 export interface SiteJob {
   runId: string;
   site: SiteRow;
-  window: Window;
+  window: AlignedWindow;
 }
 
 export interface SiteJobDeps<S> {
@@ -39,10 +40,11 @@ export async function syncSiteWindow<S>(
   job: SiteJob,
 ): Promise<SiteJobResult> {
   const { adapter, ctx, site } = { ...deps, site: job.site };
+  const window = { from: job.window.from, to: job.window.to };
   const data = await adapter.fetchSiteData(
     ctx,
     { vendorSiteId: site.vendor_site_id, timezone: site.timezone },
-    job.window,
+    window,
   );
   // A response nobody could read is a bad record, not an empty success that moves the watermark.
   assertReadable(`${adapter.spec.source} site ${site.vendor_site_id}`, data);
@@ -50,7 +52,8 @@ export async function syncSiteWindow<S>(
     source: adapter.spec.source,
     orgId: site.organization_id,
     siteId: site.vendor_site_id,
-    windowEnd: job.window.to,
+    // The aligned end, not how far the window is covered yet: the window's one object.
+    windowEnd: job.window.end,
   });
   const envelope = buildEnvelope({
     source: adapter.spec.source,
@@ -61,7 +64,7 @@ export async function syncSiteWindow<S>(
       name: site.name,
       timezone: site.timezone,
     },
-    window: job.window,
+    window,
     fetchedAt: ctx.now(),
     runId: job.runId,
     apiVersion: adapter.spec.apiVersion,

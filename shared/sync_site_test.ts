@@ -33,7 +33,8 @@ async function syncWith(data: SiteData) {
     store,
     objects: { put: (k: string, b: string) => Promise.resolve(void puts.set(k, b)) },
   };
-  const run = () => syncSiteWindow(deps, { runId: "r1", site, window });
+  const run = () =>
+    syncSiteWindow(deps, { runId: "r1", site, window: { ...window, end: window.to } });
   return { run, puts, store };
 }
 

@@ -49,6 +49,14 @@ export interface SiteData {
   unreadable?: UnreadableField[];
 }
 
+/**
+ * How a vendor's time is cut into windows (windows.ts): a fixed number of UTC hours counted from
+ * the epoch (SolarEdge's 12 h per call at QUARTER_HOUR, Enphase's one-day calls), or the site's
+ * local days for vendors that answer per local day (SMA's `Day` sets, GoodWe's pac curve by
+ * `date`), so one window costs one call per series and a DST day is a window of 23 or 25 hours.
+ */
+export type WindowAlignment = { hours: number } | { localDay: true };
+
 export interface AdapterSpec {
   source: Source;
   apiVersion: string;
@@ -57,6 +65,8 @@ export interface AdapterSpec {
   pageSize: number;
   maxRangeHours: number;
   resolutionMinutes: number;
+  /** How the core cuts time into windows, one S3 object each; default `maxRangeHours` UTC hours. */
+  windowAlignment?: WindowAlignment;
   rateLimits: { perMinute?: number; perDay?: number; perMonth?: number; concurrency: number };
   endpoints: readonly string[];
 }

@@ -41,6 +41,25 @@ export async function getObject(key: string): Promise<string> {
   return await out.Body!.transformToString();
 }
 
+/**
+ * How many aligned windows (shared/windows.ts) a site's run wrote, from the first window's start
+ * to how far the last one is covered: SolarEdge's windows are 12 UTC hours.
+ */
+export async function windowsOfRun(
+  sql: postgres.Sql,
+  runId: string,
+  organizationId: string,
+  hours = 12,
+): Promise<number[]> {
+  const rows = await sql`
+    select window_from, window_to from public.sync_run_sites
+    where run_id = ${runId} and organization_id = ${organizationId} order by site_id`;
+  const length = hours * 3_600_000;
+  return rows.map((r) =>
+    Math.ceil(r.window_to.getTime() / length) - Math.floor(r.window_from.getTime() / length)
+  );
+}
+
 export function uniqueId(): number {
   return 100_000 + Math.floor(Math.random() * 800_000_000);
 }

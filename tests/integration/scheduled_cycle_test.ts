@@ -11,6 +11,7 @@ import {
   stackTest,
   uniqueId,
   waitFor,
+  windowsOfRun,
 } from "./helpers.ts";
 
 stackTest(
@@ -59,9 +60,12 @@ stackTest(
       );
     }
     assert.deepEqual(sites.map((s) => s.timezone).sort(), ["Australia/Sydney", "Europe/Berlin"]);
-    // A day of first history in 12-hour calls: two windows for each of the two sites.
+    // A day of first history in aligned 12-hour windows, one object each, for both sites.
     const keys = await listKeys(`raw/solaredge/${orgId}/`);
-    assert.equal(keys.length, 4);
+    const windows = await windowsOfRun(sql, run.id, orgId);
+    assert.equal(windows.length, 2);
+    assert.ok(windows.every((n) => n === 2 || n === 3), `${windows}`);
+    assert.equal(keys.length, windows[0] + windows[1]);
     const envelope = JSON.parse(await getObject(keys[0]));
     assert.equal(envelope.schema, "inverter-ingest.raw/v1");
     assert.equal(envelope.organization_id, orgId);

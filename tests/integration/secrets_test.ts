@@ -45,7 +45,8 @@ stackTest("planted secrets never reach logs, S3, responses or status rows", asyn
   const objects = await Promise.all(
     (await listKeys(`raw/solaredge/${ok.orgId}/`)).map((k) => getObject(k)),
   );
-  assert.equal(objects.length, 2);
+  // A first day of history: two or three aligned 12-hour windows, depending on the hour.
+  assert.ok(objects.length === 2 || objects.length === 3, `${objects.length} objects`);
   const rows = await sql`
     select row_to_json(x)::text as t from (
       select status_reason::text as a from public.inverter_credentials where id in (${ok.credentialId}, ${bad.credentialId})

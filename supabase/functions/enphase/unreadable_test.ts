@@ -24,7 +24,11 @@ async function syncWindow(micro: unknown, meter: unknown) {
   const puts = new Map<string, string>();
   const objects = { put: (k: string, b: string) => Promise.resolve(void puts.set(k, b)) };
   const run = () =>
-    syncSiteWindow({ adapter: enphase, ctx, store, objects }, { runId: "r1", site, window });
+    syncSiteWindow({ adapter: enphase, ctx, store, objects }, {
+      runId: "r1",
+      site,
+      window: { ...window, end: window.to },
+    });
   return { run, puts, store };
 }
 

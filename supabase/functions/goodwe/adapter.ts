@@ -35,6 +35,8 @@ const spec = {
   pageSize: 14,
   maxRangeHours: 24,
   resolutionMinutes: 5,
+  // One window per plant-local day: the day sets are asked for by local date, one call each.
+  windowAlignment: { localDay: true },
   rateLimits: { concurrency: 1 },
   endpoints: [
     SEMS_PLUS_LOGIN_PATH,

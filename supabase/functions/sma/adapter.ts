@@ -61,6 +61,8 @@ const spec = {
   pageSize: 100,
   maxRangeHours: 24,
   resolutionMinutes: 5,
+  // One window per plant-local day: the day sets are asked for by local date, one call each.
+  windowAlignment: { localDay: true },
   // The per-5-minute number is plan-specific: the core takes `perFiveMinutes` from the plan.
   rateLimits: { concurrency: 1 },
   endpoints: [

@@ -23,7 +23,11 @@ async function syncOne(plantId: string, window: { from: Date; to: Date }) {
   const puts = new Map<string, string>();
   const objects = { put: (k: string, b: string) => Promise.resolve(void puts.set(k, b)) };
   const run = () =>
-    syncSiteWindow({ adapter: sma, ctx, store, objects }, { runId: "r1", site, window });
+    syncSiteWindow({ adapter: sma, ctx, store, objects }, {
+      runId: "r1",
+      site,
+      window: { ...window, end: window.to },
+    });
   return { ...t, run, puts, store, site };
 }
 
