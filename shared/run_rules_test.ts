@@ -166,7 +166,8 @@ Deno.test("a dry run calls the vendor, writes nothing and says what it would hav
   ]);
   const objects = writes.flatMap((w) => w.kind === "object" ? [w] : []);
   assert.equal(objects.length, 1);
-  assert.match(objects[0].key, /^raw\/solaredge\/org-a\/2026-06-15\/site_1_120000\.json$/);
+  // Keyed by the end of its aligned window (the scripted vendor's 24 h), covered to 12:00 so far.
+  assert.match(objects[0].key, /^raw\/solaredge\/org-a\/2026-06-16\/site_1_000000\.json$/);
   assert.ok(objects[0].bytes > 100);
 
   // Over stored sites it leaves their watermark and failure count where they were.
