@@ -30,6 +30,8 @@ export interface OpenOptions {
   logger: Logger;
   now: () => Date;
   http?: HttpOptions;
+  /** The run's end: no vendor call, timeout or wait of this credential goes past it. */
+  deadline?: Date;
   /** Counts every attempt made for the credential itself (site lists, token renewals). */
   countCall: () => void;
   beforeTokenCommit?: () => void | Promise<void>;
@@ -67,6 +69,7 @@ export async function openCredential<S>(
   const send = (req: HttpRequest, options: HttpOptions = {}) =>
     fetchWithRetry(req, {
       ...o.http,
+      deadline: o.deadline?.getTime() ?? o.http?.deadline,
       onAttempt: o.countCall,
       fatalMessage: (status) => adapter.describeFatal?.(status),
       ...options,

@@ -4,7 +4,7 @@
  * (run_recorder.ts) does, from what this returns.
  */
 import { openCredential } from "./credential_context.ts";
-import { FatalCredentialError, VendorConfigError } from "./errors.ts";
+import { FatalCredentialError, OutOfTimeError, VendorConfigError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { mapLimit } from "./pool.ts";
 import type {
@@ -59,11 +59,14 @@ export async function runCredential<S>(
       logger: log,
       now,
       http: deps.http,
+      deadline: options.deadline,
       countCall: () => credentialCalls++,
     });
   } catch (error) {
     const message = fail(error);
-    return result((await stored()).map((s) => siteOutcome(s, "failed", message)), {
+    // A token renewal the run's time cut short fails nothing: the sites wait for the next run.
+    const status = error instanceof OutOfTimeError ? "skipped" : "failed";
+    return result((await stored()).map((s) => siteOutcome(s, status, message)), {
       error: message,
     });
   }
@@ -93,6 +96,7 @@ export async function runCredential<S>(
     // asked to leave the credential alone (a spent quota): then they are deferred with its reason.
     log.warn("Site discovery failed; using known sites", { error: message });
     if (isPause(error)) halt = { status: "deferred", error: message };
+    if (error instanceof OutOfTimeError) halt = { status: "skipped", error: message };
     sites = await deps.store.activeSites(credential.id);
   }
   sites = sites.filter((s) => matchesSite(s, options));

@@ -22,6 +22,17 @@ export class RetriableError extends Error {
   }
 }
 
+/**
+ * The run's time ran out while a call was waiting, in flight, or about to retry (its deadline,
+ * the Edge wall clock): the site is skipped for this run, never failed, and the next run goes on.
+ */
+export class OutOfTimeError extends RetriableError {
+  constructor(label: string, options?: { cause?: unknown }) {
+    super(`Cannot call ${label}: the run's time ran out; the next run continues here`, options);
+    this.name = "OutOfTimeError";
+  }
+}
+
 /** The credential cannot work until someone acts: bad key, revoked grant, retired API. */
 export class FatalCredentialError extends Error {
   readonly status?: number;

@@ -1,9 +1,11 @@
 /**
  * The one way the fetchers talk to vendors: a timeout per attempt, retries with exponential
  * backoff and full jitter for retriable failures, `Retry-After` honoured, per-minute pacing, and
- * every failure classified into the three error kinds of `errors.ts`.
+ * every failure classified into the three error kinds of `errors.ts`. With a `deadline` none of
+ * these waits ends after it: an attempt's timeout is cut to the time left, and a sleep, a pacer's
+ * wait or a Retry-After that would end later is not taken (OutOfTimeError).
  */
-import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.ts";
+import { BadRecordError, FatalCredentialError, OutOfTimeError, RetriableError } from "./errors.ts";
 import type { MinutePacer } from "./pacer.ts";
 
 export interface HttpRequest {
@@ -39,7 +41,11 @@ export interface HttpOptions {
   random?: () => number;
   pacer?: MinutePacer;
   signal?: AbortSignal;
+  /** The run's end (epoch ms on `now`'s clock): no attempt, timeout or wait goes past it. */
+  deadline?: number;
   timeoutMs?: number;
+  /** The signal that ends one attempt after `ms` (a seam for tests on an injected clock). */
+  timeout?: (ms: number) => AbortSignal;
   retries?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -66,12 +72,14 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
   for (let attempt = 0; attempt <= o.retries; attempt++) {
     if (attempt > 0) {
       const delay = backoff(attempt, o, lastError);
+      if (delay >= left(o)) throw new OutOfTimeError(req.label, { cause: lastError?.message });
       if (delay > 0) await o.sleep(delay);
     }
     if (o.signal?.aborted) {
       throw new RetriableError(`Cannot call ${req.label}: the run was stopped`);
     }
-    await o.pacer?.take();
+    if (left(o) <= 0) throw new OutOfTimeError(req.label, { cause: lastError?.message });
+    await o.pacer?.take(o.deadline, req.label);
     await o.beforeAttempt?.();
     o.onAttempt?.();
     const result = await attemptOnce(req, o).catch((error: unknown) => {
@@ -92,8 +100,14 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
   throw lastError ?? new RetriableError(`Cannot call ${req.label}: no attempt was made`);
 }
 
+/** The ms until the deadline (Infinity without one). */
+function left(o: Required<HttpOptions>): number {
+  return o.deadline === undefined ? Infinity : o.deadline - o.now();
+}
+
 async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<HttpResult> {
-  const timeout = AbortSignal.timeout(o.timeoutMs);
+  const ms = Math.min(o.timeoutMs, left(o));
+  const timeout = o.timeout(ms);
   const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
   let response: Response;
   let text: string;
@@ -106,6 +120,9 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
     });
     text = await response.text();
   } catch (cause) {
+    if (timeout.aborted && ms < o.timeoutMs) {
+      throw new OutOfTimeError(req.label, { cause: redactCause(cause) });
+    }
     const what = timeout.aborted ? `timed out after ${o.timeoutMs} ms` : "network error";
     throw new RetriableError(`Cannot call ${req.label}: ${what}`, { cause: redactCause(cause) });
   }
@@ -160,7 +177,9 @@ function withDefaults(options: HttpOptions): Required<HttpOptions> {
     random: options.random ?? Math.random,
     pacer: options.pacer as MinutePacer,
     signal: options.signal as AbortSignal,
+    deadline: options.deadline as number,
     timeoutMs: options.timeoutMs ?? 30_000,
+    timeout: options.timeout ?? ((ms) => AbortSignal.timeout(ms)),
     retries: options.retries ?? 4,
     baseDelayMs: options.baseDelayMs ?? 1_000,
     maxDelayMs: options.maxDelayMs ?? 30_000,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fetchWithRetry, parseRetryAfter } from "./http.ts";
-import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.ts";
+import { BadRecordError, FatalCredentialError, OutOfTimeError, RetriableError } from "./errors.ts";
+import { deadlineClock } from "./testing/deadline_clock.ts";
 import { MinutePacer } from "./pacer.ts";
 
 function scripted(responses: Array<Response | Error>) {
@@ -186,4 +187,56 @@ Deno.test("a pause longer than any wait closes the pacer: the credential's next 
   );
   assert.equal(calls.length, 1);
   assert.deepEqual(c.sleeps, []);
+});
+
+Deno.test("a hanging vendor with the run's deadline 5 s away ends at the deadline, not 2.5 min later", async () => {
+  const clock = deadlineClock(0);
+  const error = await fetchWithRetry(req, {
+    fetch: clock.hanging,
+    now: clock.now,
+    sleep: clock.sleep,
+    timeout: clock.timeout,
+    random: () => 1,
+    deadline: 5_000,
+  }).catch((e) => e);
+  assert.ok(error instanceof OutOfTimeError, String(error));
+  assert.equal(
+    error.message,
+    "Cannot call Vendor /sites: the run's time ran out; the next run continues here",
+  );
+  // Without the deadline: five attempts of 30 s and backoff sleeps between them.
+  assert.deepEqual(clock.timeouts, [5_000]);
+  assert.equal(clock.now(), 5_000);
+});
+
+Deno.test("no backoff sleep or Retry-After wait is started that would end after the deadline", async () => {
+  const busy = () => new Response("down", { status: 503 });
+  const c = fakeClock();
+  const { fetchFn, calls } = scripted([busy(), busy(), busy(), busy()]);
+  const backoff = await fetchWithRetry(req, {
+    fetch: fetchFn,
+    now: c.now,
+    sleep: c.sleep,
+    random: () => 1,
+    baseDelayMs: 1_000,
+    deadline: 5_000,
+  }).catch((e) => e);
+  assert.ok(backoff instanceof OutOfTimeError);
+  // Sleeps of 1 s and 2 s fit; the next one (4 s) would end at 7 s.
+  assert.deepEqual(c.sleeps, [1_000, 2_000]);
+  assert.equal(calls.length, 3);
+
+  const later = fakeClock();
+  const pacer = new MinutePacer({ now: later.now, sleep: later.sleep });
+  const limited = scripted([new Response("", { status: 429, headers: { "retry-after": "10" } })]);
+  const retryAfter = await fetchWithRetry(req, {
+    fetch: limited.fetchFn,
+    now: later.now,
+    sleep: later.sleep,
+    pacer,
+    deadline: 5_000,
+  }).catch((e) => e);
+  assert.ok(retryAfter instanceof OutOfTimeError);
+  assert.deepEqual(later.sleeps, []);
+  assert.equal(limited.calls.length, 1);
 });

@@ -3,7 +3,7 @@
  * `x-ratelimit-*-minute` headers SolarEdge V2 sends (vendors.md §1.8) or taken from the adapter's
  * spec, and calls wait their turn instead of earning a 429.
  */
-import { RetriableError } from "./errors.ts";
+import { OutOfTimeError, RetriableError } from "./errors.ts";
 
 const MINUTE = 60_000;
 
@@ -35,8 +35,11 @@ export class MinutePacer {
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** Waits until one more call fits in the last minute, then counts it. */
-  async take(): Promise<number> {
+  /**
+   * Waits until one more call fits in the last minute, then counts it. A wait that would end at or
+   * after `deadline` (epoch ms) is not started: the run's time is out (OutOfTimeError).
+   */
+  async take(deadline?: number, label = "the vendor"): Promise<number> {
     let waited = 0;
     for (;;) {
       const now = this.#now();
@@ -52,6 +55,9 @@ export class MinutePacer {
       if (wait <= 0) {
         this.#calls.push(now);
         return waited;
+      }
+      if (deadline !== undefined && now + wait >= deadline) {
+        throw new OutOfTimeError(label, { cause: `a wait of ${wait} ms for the rate limit` });
       }
       waited += wait;
       await this.#sleep(wait);

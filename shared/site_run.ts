@@ -4,7 +4,12 @@
  * writes nothing but what the unit of work writes (object, watermark); the run's writer
  * (run_recorder.ts) records the rest.
  */
-import { FatalCredentialError, RetriableError, VendorConfigError } from "./errors.ts";
+import {
+  FatalCredentialError,
+  OutOfTimeError,
+  RetriableError,
+  VendorConfigError,
+} from "./errors.ts";
 import type { RunDeps, RunOptions, SiteOutcome, WindowTotals } from "./run_types.ts";
 import type { SiteRow } from "./store.ts";
 import { syncSiteWindow } from "./sync_site.ts";
@@ -12,7 +17,7 @@ import type { AdapterContext } from "./types.ts";
 import { type AlignedWindow, alignedWindows, alignmentOf, planWindows } from "./windows.ts";
 
 /** Errors after which this credential's other sites are not tried in this run. */
-export type Halt = "fatal" | "pause" | "config";
+export type Halt = "fatal" | "pause" | "config" | "time";
 
 export interface SiteRunResult {
   outcome: SiteOutcome;
@@ -81,12 +86,11 @@ export async function runSite<S>(
       // Later windows wait: the watermark must never jump over a window that failed.
       const message = ctx.logger.redactor.redact(errorMessage(error));
       const halt = haltKind(error);
-      ctx.logger.warn(halt === "pause" ? "Site paused" : "Site sync failed", {
-        site: site.vendor_site_id,
-        error: message,
-      });
+      ctx.logger.warn(LOG[halt ?? "failed"], { site: site.vendor_site_id, error: message });
+      // Out of time is no failure of the site: it is skipped, and its failure count stays.
+      const status = halt === "pause" ? "deferred" : halt === "time" ? "skipped" : "failed";
       return {
-        outcome: outcome(halt === "pause" ? "deferred" : "failed", message),
+        outcome: outcome(status, message),
         halt,
         recorded: error instanceof FatalCredentialError && error.recorded,
       };
@@ -119,7 +123,16 @@ export function matchesSite(site: SiteRow, options: RunOptions): boolean {
   return !options.siteId || site.vendor_site_id === options.siteId || site.id === options.siteId;
 }
 
+const LOG = {
+  failed: "Site sync failed",
+  fatal: "Site sync failed",
+  config: "Site sync failed",
+  pause: "Site paused",
+  time: "Site skipped: the run's time ran out",
+};
+
 export function haltKind(error: unknown): Halt | undefined {
+  if (error instanceof OutOfTimeError) return "time";
   if (error instanceof FatalCredentialError) return "fatal";
   if (error instanceof VendorConfigError) return "config";
   return isPause(error) ? "pause" : undefined;
