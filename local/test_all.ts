@@ -14,11 +14,14 @@ let results: TestCount[] = [];
 let paused: number[] = [];
 try {
   if (!wasUp) await stackUp();
-  // pg_cron would start real runs in the middle of tests that count vendor calls; the tests fire
-  // the jobs' SQL themselves. The jobs are switched back on afterwards.
+  // pg_cron would start real runs in the middle of tests that count vendor calls: the hourly
+  // runs, and the queue's enqueue and per-minute dispatch. The tests fire the jobs' SQL
+  // themselves. The jobs are switched back on afterwards.
   paused = await withStackDb(async (sql) =>
     (await sql<{ jobid: number }[]>`
-      select jobid from cron.job where active and command like '%invoke_fetcher%'`)
+      select jobid from cron.job
+      where active and (command like '%invoke_fetcher%' or command like '%private.dispatch(%'
+        or command like '%private.enqueue_due_jobs(%')`)
       .map((r) => r.jobid)
   );
   await setActive(paused, false);

@@ -27,7 +27,7 @@ export interface QueueOptions {
   leaseSeconds: number;
   /** Jobs claimed at once; they run in parallel, one credential each. */
   claimBatch: number;
-  /** How long a job the vendor paused (a spent quota) waits before it is due again. */
+  /** How long a job the vendor paused waits when the pause names no time of its own. */
   deferSeconds: number;
 }
 
@@ -163,9 +163,11 @@ export function jobEnd(
   }
   const deferred = outcome.sites.find((s) => s.status === "deferred");
   if (deferred) {
+    // Until the vendor's own Retry-After (a spent month waits for the next), else a while.
+    const waitMs = deferred.retryAfterMs ?? options.deferSeconds * 1000;
     return {
       outcome: "deferred",
-      retryAfter: new Date(now().getTime() + options.deferSeconds * 1000),
+      retryAfter: new Date(now().getTime() + waitMs),
       error: deferred.error,
     };
   }

@@ -247,6 +247,12 @@ Deno.test("a paused site defers its job to later; a failure wins over a pause", 
       error: "Site v-failed: HTTP 500",
     },
   );
+  const month = { ...site("deferred", "Month spent"), retryAfterMs: 3 * 86_400_000 };
+  assert.deepEqual(jobEnd(outcome(month), OPTIONS, now), {
+    outcome: "deferred",
+    retryAfter: new Date(NOW.getTime() + 3 * 86_400_000),
+    error: "Month spent",
+  });
   assert.equal(
     jobEnd(outcome(site("succeeded"), site("skipped", "Time")), OPTIONS, now),
     undefined,

@@ -110,6 +110,8 @@ Deno.test("a deferred site keeps its failure count and is recorded deferred", as
   const summary = await runSync({ ...again, store, keyring: deps.keyring }, { trigger: "manual" });
   assert.equal(store.sites[0].consecutive_failures, 2);
   assert.equal(store.results.at(-1)?.status, "deferred");
+  // The queue defers the site's job until then (queue_worker.ts jobEnd).
+  assert.equal(summary.sites[0].retryAfterMs, 3_600_000);
   assert.equal(summary.counts.sitesFailed, 0);
   assert.equal(store.runs.get(summary.runId)?.finished, true);
 });

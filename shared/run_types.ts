@@ -72,6 +72,8 @@ export interface SiteOutcome {
   /** The vendor calls made for this site alone, retries included. */
   apiCalls: number;
   error?: string;
+  /** With `deferred`: how long the vendor asked to be left alone (its Retry-After, a spent month). */
+  retryAfterMs?: number;
   windows?: Window[];
   totals?: WindowTotals;
 }

@@ -89,8 +89,11 @@ export async function runSite<S>(
       ctx.logger.warn(LOG[halt ?? "failed"], { site: site.vendor_site_id, error: message });
       // Out of time is no failure of the site: it is skipped, and its failure count stays.
       const status = halt === "pause" ? "deferred" : halt === "time" ? "skipped" : "failed";
+      const retryAfterMs = halt === "pause" && error instanceof RetriableError
+        ? error.retryAfterMs
+        : undefined;
       return {
-        outcome: outcome(status, message),
+        outcome: { ...outcome(status, message), ...(retryAfterMs ? { retryAfterMs } : {}) },
         halt,
         recorded: error instanceof FatalCredentialError && error.recorded,
       };
