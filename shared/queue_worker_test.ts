@@ -3,72 +3,22 @@
  * in-memory queue (the SQL side of claims and leases: tests/integration/queue_*_test.ts).
  */
 import assert from "node:assert/strict";
+import { solarEdgeWorld, WORLD_NOW } from "./testing/solaredge_world.ts";
 import { jobEnd, runQueue } from "./queue_worker.ts";
-import { memoryStore } from "./testing/memory_store.ts";
-import { Keyring } from "./keyring.ts";
-import { generateKey } from "./fernet.ts";
-import { createLogger } from "./logger.ts";
-import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
-import { createSolarEdgeSimulator } from "../local/simulators/solaredge.ts";
 import type { ClaimedJob, JobEnd, JobStore } from "./job_store.ts";
-import type { CredentialRow } from "./store.ts";
 import type { CredentialOutcome } from "./run_types.ts";
 
-const NOW = new Date("2026-06-15T12:07:00Z");
+const NOW = WORLD_NOW;
 
 async function world() {
-  const sim = createSolarEdgeSimulator({ now: () => NOW });
-  sim.addAccount({
-    apiKey: "GOOD-KEY-0001",
-    sites: [
-      { siteId: 11, name: "A", timeZone: "Europe/Berlin", peakPowerKw: 5 },
-      { siteId: 12, name: "B", timeZone: "America/New_York", peakPowerKw: 7 },
-    ],
-  });
-  sim.addAccount({
-    apiKey: "OTHER-KEY-0002",
-    sites: [{ siteId: 21, name: "C", timeZone: "Asia/Tokyo", peakPowerKw: 3 }],
-  });
-  const keyring = Keyring.parse(generateKey());
-  const cred = async (id: string, doc: unknown): Promise<CredentialRow> => ({
-    id,
-    organization_id: `org-${id}`,
-    source: "solaredge",
-    label: id,
-    secret: await keyring.encrypt(JSON.stringify(doc)),
-    status: "active",
-  });
-  const creds = [
-    await cred("good", { apiKey: "GOOD-KEY-0001" }),
-    await cred("revoked", { apiKey: "REVOKED-KEY-0003" }),
-    await cred("other", { apiKey: "OTHER-KEY-0002" }),
-  ];
-  const store = memoryStore(creds);
+  const { store, creds, puts, deps } = await solarEdgeWorld();
   // The sites the queue's jobs point at exist before the jobs do (the enqueue reads them).
   await store.reconcileSites(creds[0], [{ vendorSiteId: "11" }, { vendorSiteId: "12" }]);
   await store.reconcileSites(creds[1], [{ vendorSiteId: "31" }]);
   await store.reconcileSites(creds[2], [{ vendorSiteId: "21" }]);
   const siteIds = (credentialId: string) =>
     store.sites.filter((s) => s.credential_id === credentialId).map((s) => s.id);
-  const puts = new Map<string, string>();
-  let clock = NOW.getTime();
-  const deps = {
-    adapter: solaredge,
-    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 4 },
-    baseUrl: "http://sim.test/v2",
-    store,
-    objects: { put: (k: string, b: string) => Promise.resolve(void puts.set(k, b)) },
-    keyring,
-    logger: createLogger({ write: () => {} }),
-    now: () => NOW,
-    http: {
-      fetch: ((u: string, i?: RequestInit) => sim.handler(new Request(u, i))) as typeof fetch,
-      sleep: (ms: number) => ((clock += ms), Promise.resolve()),
-      now: () => clock,
-      random: () => 0,
-    },
-  };
-  return { sim, store, puts, deps, siteIds };
+  return { store, puts, deps, siteIds };
 }
 
 /** A queue in memory with the lease rules of private.claim_jobs that the worker relies on. */

@@ -3,65 +3,10 @@
  * failure isolation, watermarks and needs_reauth (deadlines and pauses: run_rules_test.ts).
  */
 import assert from "node:assert/strict";
+import { solarEdgeWorld } from "./testing/solaredge_world.ts";
 import { runSync } from "./runner.ts";
-import { memoryStore } from "./testing/memory_store.ts";
-import { Keyring } from "./keyring.ts";
-import { generateKey } from "./fernet.ts";
-import { createLogger } from "./logger.ts";
-import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
-import { createSolarEdgeSimulator } from "../local/simulators/solaredge.ts";
-import type { CredentialRow } from "./store.ts";
 
-const NOW = new Date("2026-06-15T12:07:00Z");
-
-async function world() {
-  const sim = createSolarEdgeSimulator({ now: () => NOW });
-  sim.addAccount({
-    apiKey: "GOOD-KEY-0001",
-    sites: [
-      { siteId: 11, name: "A", timeZone: "Europe/Berlin", peakPowerKw: 5 },
-      { siteId: 12, name: "B", timeZone: "America/New_York", peakPowerKw: 7 },
-    ],
-  });
-  sim.addAccount({
-    apiKey: "OTHER-KEY-0002",
-    sites: [{ siteId: 21, name: "C", timeZone: "Asia/Tokyo", peakPowerKw: 3 }],
-  });
-  const keyring = Keyring.parse(generateKey());
-  const cred = async (id: string, doc: unknown): Promise<CredentialRow> => ({
-    id,
-    organization_id: `org-${id}`,
-    source: "solaredge",
-    label: id,
-    secret: await keyring.encrypt(JSON.stringify(doc)),
-    status: "active",
-  });
-  const store = memoryStore([
-    await cred("good", { apiKey: "GOOD-KEY-0001" }),
-    await cred("revoked", { apiKey: "REVOKED-KEY-0003" }),
-    await cred("other", { apiKey: "OTHER-KEY-0002" }),
-  ]);
-  const puts = new Map<string, string>();
-  const logs: string[] = [];
-  let clock = NOW.getTime();
-  const deps = {
-    adapter: solaredge,
-    config: { lookbackHours: 2, catchUpMaxHours: 72, initialHistoryHours: 6, siteConcurrency: 4 },
-    baseUrl: "http://sim.test/v2",
-    store,
-    objects: { put: (k: string, b: string) => Promise.resolve(void puts.set(k, b)) },
-    keyring,
-    logger: createLogger({ write: (l) => logs.push(l) }),
-    now: () => NOW,
-    http: {
-      fetch: ((u: string, i?: RequestInit) => sim.handler(new Request(u, i))) as typeof fetch,
-      sleep: (ms: number) => ((clock += ms), Promise.resolve()),
-      now: () => clock,
-      random: () => 0,
-    },
-  };
-  return { sim, store, puts, logs, deps };
-}
+const world = solarEdgeWorld;
 
 Deno.test("runSync syncs every good site and isolates the revoked credential", async () => {
   const { store, puts, deps, sim } = await world();
