@@ -7,6 +7,7 @@
  */
 import type postgres from "postgres";
 import { Keyring } from "../shared/keyring.ts";
+import { connectOwner } from "../local/connect_owner.ts";
 import { stackEnv, stackPorts } from "../local/stack_env.ts";
 import type { FleetPlan, PlannedCredential } from "./fleet.ts";
 
@@ -55,7 +56,7 @@ export async function seedFleet(
         insert into public.inverter_credentials (organization_id, source, label, secret)
         values (${org.id}, ${c.vendor}, ${c.label}, ${secret})`;
     } else {
-      await connect(c.vendor, org.id, c.label, c.login);
+      await connectOwner(c.vendor, org.id, c.login, c.label);
     }
   }
   const creds = await sql<{ id: string; label: string; source: string }[]>`
@@ -135,31 +136,6 @@ async function addAccount(c: PlannedCredential): Promise<void> {
           capacityKw: 10,
         })),
       });
-  }
-}
-
-/** The customer's side of the connect flow (as cli/demo_seed.ts): approve at the simulator. */
-async function connect(vendor: string, orgId: string, label: string, email: string) {
-  const start = await fetch(
-    `${stackEnv.SUPABASE_URL}/functions/v1/${vendor}/oauth/start?organizationId=${orgId}&label=${
-      encodeURIComponent(label)
-    }`,
-    { headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY }, redirect: "manual" },
-  );
-  await start.body?.cancel();
-  if (start.status !== 302) {
-    throw new Error(`Cannot connect ${vendor} for the bench: oauth/start answered ${start.status}`);
-  }
-  const authorize = new URL(start.headers.get("location")!);
-  authorize.searchParams.set("approve_as", email);
-  const approved = await fetch(authorize, { redirect: "manual" });
-  await approved.body?.cancel();
-  const callback = await fetch(approved.headers.get("location")!);
-  const text = await callback.text();
-  if (callback.status !== 200) {
-    throw new Error(
-      `Cannot connect ${vendor} for the bench: the callback answered ${callback.status} ${text}`,
-    );
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type postgres from "postgres";
 import { Keyring } from "../shared/keyring.ts";
+import { connectOwner } from "../local/connect_owner.ts";
 import { stackEnv, stackPorts } from "../local/stack_env.ts";
 import {
   DEMO_ORG,
@@ -54,34 +55,8 @@ export async function seedDemo(sql: postgres.Sql): Promise<string> {
     account: goodweAccount.account,
     password: goodweAccount.password,
   });
-  await connect("solaredge", orgId, "Site Access homeowner", solarEdgeHomeowner.email);
-  await connect("enphase", orgId, "Homeowner", enphaseHomeowner.email);
-  await connect("sma", orgId, "Plant owner", smaOwner.email);
+  await connectOwner("solaredge", orgId, solarEdgeHomeowner.email, "Site Access homeowner");
+  await connectOwner("enphase", orgId, enphaseHomeowner.email, "Homeowner");
+  await connectOwner("sma", orgId, smaOwner.email, "Plant owner");
   return orgId;
-}
-
-/** The customer's side of the connect flow: follow the redirects, approve at the vendor. */
-async function connect(vendor: string, orgId: string, label: string, email: string) {
-  const start = await fetch(
-    `${stackEnv.SUPABASE_URL}/functions/v1/${vendor}/oauth/start?organizationId=${orgId}&label=${
-      encodeURIComponent(label)
-    }`,
-    { headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY }, redirect: "manual" },
-  );
-  await start.body?.cancel();
-  if (start.status !== 302) {
-    throw new Error(`Cannot connect ${vendor}: oauth/start answered ${start.status}`);
-  }
-  const authorize = new URL(start.headers.get("location")!);
-  // The simulator's stand-in for the owner logging in and pressing "Allow".
-  authorize.searchParams.set("approve_as", email);
-  const approved = await fetch(authorize, { redirect: "manual" });
-  await approved.body?.cancel();
-  const callback = await fetch(approved.headers.get("location")!);
-  const body = await callback.json();
-  if (callback.status !== 200) {
-    throw new Error(
-      `Cannot connect ${vendor}: the callback answered ${callback.status} ${body.error}`,
-    );
-  }
 }

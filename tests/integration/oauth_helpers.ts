@@ -6,6 +6,9 @@ import type postgres from "postgres";
 import { Keyring } from "../../shared/keyring.ts";
 import { stackPorts } from "../../local/stack_env.ts";
 import { env, uniqueId } from "./helpers.ts";
+import { connectOwner } from "../../local/connect_owner.ts";
+
+export { connectOwner };
 
 export const ENPHASE_SIM = `http://127.0.0.1:${stackPorts.enphase}`;
 
@@ -31,28 +34,6 @@ export async function enphaseUser(email: string, systems = 2): Promise<number[]>
 /** Start -> the owner approves at the vendor -> callback; returns the callback's JSON. */
 export async function connectEnphase(orgId: string, email: string, label: string) {
   return await connectOwner("enphase", orgId, email, label);
-}
-
-/** The same for any vendor with a connect flow whose simulator takes `approve_as`. */
-export async function connectOwner(vendor: string, orgId: string, email: string, label: string) {
-  const start = await fetch(
-    `${env.SUPABASE_URL}/functions/v1/${vendor}/oauth/start?organizationId=${orgId}&label=${
-      encodeURIComponent(label)
-    }`,
-    { headers: { apikey: env.SUPABASE_SERVICE_KEY }, redirect: "manual" },
-  );
-  if (start.status !== 302) {
-    throw new Error(`oauth/start answered ${start.status}: ${await start.text()}`);
-  }
-  const authorize = new URL(start.headers.get("location")!);
-  authorize.searchParams.set("approve_as", email);
-  const approved = await fetch(authorize, { redirect: "manual" });
-  await approved.body?.cancel();
-  const callback = approved.headers.get("location")!;
-  const res = await fetch(callback);
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`oauth/callback answered ${res.status}: ${text}`);
-  return { ...JSON.parse(text), callbackUrl: callback, responseText: text };
 }
 
 export async function tokenGrants(): Promise<string[]> {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type postgres from "postgres";
 import { stackPorts } from "../../local/stack_env.ts";
 import { env, getObject, listKeys, stackTest, uniqueId, waitForRun } from "./helpers.ts";
-import { newOrg } from "./oauth_helpers.ts";
+import { connectOwner, newOrg } from "./oauth_helpers.ts";
 
 const SMA = `http://127.0.0.1:${stackPorts.sma}`;
 const service = { apikey: env.SUPABASE_SERVICE_KEY };
@@ -46,20 +46,7 @@ async function smaOwner(label: string) {
 
 /** The owner connects by the browser flow, approving at the simulated SMA login. */
 async function connectSma(orgId: string, email: string): Promise<string> {
-  const start = await fetch(
-    `${env.SUPABASE_URL}/functions/v1/sma/oauth/start?organizationId=${orgId}&label=Owner`,
-    { headers: service, redirect: "manual" },
-  );
-  await start.body?.cancel();
-  assert.equal(start.status, 302);
-  const authorize = new URL(start.headers.get("location")!);
-  authorize.searchParams.set("approve_as", email);
-  const approved = await fetch(authorize, { redirect: "manual" });
-  await approved.body?.cancel();
-  const callback = await fetch(approved.headers.get("location")!);
-  const body = await callback.json();
-  assert.equal(callback.status, 200, JSON.stringify(body));
-  return body.credentialId;
+  return (await connectOwner("sma", orgId, email, "Owner")).credentialId;
 }
 
 async function runSma(credentialId: string): Promise<string> {
