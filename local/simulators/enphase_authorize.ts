@@ -6,6 +6,7 @@
  */
 import type { Registry } from "./enphase_registry.ts";
 import type { TokenStore } from "./enphase_tokens.ts";
+import { redirectBack, redirectTarget } from "./authorize_redirect.ts";
 import { escapeHtml, hiddenInputs, htmlPage } from "./html_page.ts";
 
 // Where Enphase sends the code when an app registered no redirect URI of its own.
@@ -20,18 +21,9 @@ export function authorizeResponse(
   // RFC 6749 §4.1.2.1: with a bad client the redirect cannot be trusted, so the user is told.
   if (!app) return page(400, "<p>Cannot authorize: unknown client_id</p>");
   const redirectUri = p.get("redirect_uri");
-  let target: URL;
-  try {
-    target = new URL(redirectUri ?? DEFAULT_REDIRECT_URI);
-  } catch {
-    return page(400, "<p>Cannot authorize: redirect_uri is not an absolute URL</p>");
-  }
-  const back = (params: Record<string, string>) => {
-    for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
-    const state = p.get("state");
-    if (state !== null) target.searchParams.set("state", state);
-    return new Response(null, { status: 302, headers: { location: target.href } });
-  };
+  const target = redirectTarget(redirectUri ?? DEFAULT_REDIRECT_URI, "Enphase Enlighten");
+  if (target instanceof Response) return target;
+  const back = (params: Record<string, string>) => redirectBack(target, p.get("state"), params);
   if (p.get("response_type") !== "code") {
     return back({
       error: "unsupported_response_type",

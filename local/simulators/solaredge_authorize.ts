@@ -9,6 +9,7 @@
  * approving, `deny=1` for the refusal, so tests need no browser.
  */
 import type { SolarEdgeOAuth } from "./solaredge_oauth.ts";
+import { redirectBack, redirectTarget } from "./authorize_redirect.ts";
 import { escapeHtml, hiddenInputs, htmlPage } from "./html_page.ts";
 
 const SCOPES = new Set(["SITE_DATA", "DEVICE_DATA"]);
@@ -18,18 +19,9 @@ export function authorizeResponse(url: URL, oauth: SolarEdgeOAuth): Response {
   const client = oauth.client(p.get("client_id") ?? "");
   // RFC 6749 §4.1.2.1: with a bad client or redirect the user is told, not redirected.
   if (!client) return page(400, "<p>Cannot authorize: unknown client_id</p>");
-  let target: URL;
-  try {
-    target = new URL(p.get("redirect_uri") ?? "");
-  } catch {
-    return page(400, "<p>Cannot authorize: redirect_uri is not an absolute URL</p>");
-  }
-  const back = (params: Record<string, string>) => {
-    for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
-    const state = p.get("state");
-    if (state !== null) target.searchParams.set("state", state);
-    return new Response(null, { status: 302, headers: { location: target.href } });
-  };
+  const target = redirectTarget(p.get("redirect_uri") ?? "", "SolarEdge Connect");
+  if (target instanceof Response) return target;
+  const back = (params: Record<string, string>) => redirectBack(target, p.get("state"), params);
   if (p.get("response_type") !== "code") {
     return back({
       error: "unsupported_response_type",
