@@ -102,6 +102,27 @@ test("background work past the wall clock is killed after beforeunload(WallClock
   assert.notEqual(again.record.worker_pid, record.worker_pid);
 });
 
+test("the gateway reports a killed invocation as running until its record can be read", async () => {
+  // A killed worker takes no more work at once, but its process exits (and the invocation is
+  // recorded) a little later: a reader that waits for "idle" must then find the record.
+  const path = "sleepy?ms=60000&idle-check=1";
+  const response = await shortWall(new Request(`${base}/${path}`));
+  await response.body?.cancel();
+  for (let i = 0; i < 2000; i++) {
+    const seen = await (await shortWall(new Request(`${base}/_invocations?function=sleepy`)))
+      .json();
+    const mine = seen.invocations.filter((r: { path: string }) => r.path === `/${path}`);
+    if (seen.active.sleepy === 0) {
+      assert.equal(mine.length, 1, "idle, so the killed invocation is recorded");
+      assert.equal(mine[0].ended, "killed_wall");
+      return;
+    }
+    assert.equal(mine.length, 0, "recorded only once it has ended");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error("the killed invocation never ended");
+});
+
 test("a function allocating past 256 MB is killed at the memory limit", async () => {
   const { response, body, record } = await call(gateway, "hog");
   assert.equal(response.status, 546);

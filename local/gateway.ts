@@ -6,7 +6,7 @@
  * failure 503, thrown error 500, a limit 546). Local-only routes, never functions (an underscore
  * name is never a function): `/functions/v1/_health` reports the stack's own health,
  * `/functions/v1/_invocations[?function=<name>&since=<ISO time>]` lists recorded invocations and
- * the busy workers per function, and `/functions/v1/_limits` shows the limits (`PUT` a JSON object
+ * the invocations not yet recorded per function, and `/functions/v1/_limits` shows the limits (`PUT` a JSON object
  * of some of `cpuMs`, `wallClockMs`, `memoryMb` to change them for new workers, as a test does;
  * `DELETE` restores the configured ones).
  *
@@ -55,6 +55,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   let limits = configured;
   const invocations = createInvocationLog({ file: options.invocationsFile });
   const workers = new Map<string, Set<FunctionWorker>>();
+  // Counted from hand-over until the record is added, not from the worker's state: a killed worker
+  // is dead at once but its invocation is recorded only when the process has exited, and "idle"
+  // must mean that every invocation so far can be read.
+  const running = new Map<string, number>();
 
   /** Too old to take another invocation, or started under other limits. */
   function retired(worker: FunctionWorker): boolean {
@@ -89,9 +93,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         since: url.searchParams.get("since") ?? undefined,
       };
       const active: Record<string, number> = {};
-      for (const [name, pool] of workers) {
-        active[name] = [...pool].filter((w) => w.busy && !w.dead).length;
-      }
+      for (const name of workers.keys()) active[name] = running.get(name) ?? 0;
       return Response.json({ limits, active, invocations: invocations.list(filter) });
     }
     if (url.pathname === limitsPath) {
@@ -135,7 +137,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The caller's abort signal is not passed on: a caller that hangs up (pg_net's timeout, say)
     // must not cancel the function midway, as reported for Supabase.
     const path = route.url.slice("http://localhost".length);
-    const { response, done } = await worker.invoke(req, path);
+    running.set(route.name, (running.get(route.name) ?? 0) + 1);
+    let invocation: Awaited<ReturnType<FunctionWorker["invoke"]>>;
+    try {
+      invocation = await worker.invoke(req, path);
+    } catch (error) {
+      running.set(route.name, (running.get(route.name) ?? 1) - 1);
+      throw error;
+    }
+    const { response, done } = invocation;
     void done.then((record) => {
       invocations.add(record);
       const pool = workers.get(route.name);
@@ -144,7 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         pool?.delete(worker);
         void worker.stop();
       }
-    });
+    }).finally(() => running.set(route.name, (running.get(route.name) ?? 1) - 1));
     return response;
   };
 
