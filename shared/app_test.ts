@@ -144,6 +144,7 @@ Deno.test("POST /run with queue true works the due jobs under a lease of its own
     finishSites: () => Promise.resolve(0),
     finish: () => Promise.resolve(null),
     release: (owner) => (calls.push(`release ${owner}`), Promise.resolve(0)),
+    enqueueDue: () => Promise.resolve(0),
   };
   const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
   assert.equal(res.status, 202);
@@ -191,6 +192,7 @@ Deno.test("a queue run stopped by beforeunload gives its leases back and closes 
     finishSites: () => Promise.resolve(0),
     finish: () => Promise.resolve(null),
     release: (owner) => (released.push(owner), Promise.resolve(1)),
+    enqueueDue: () => Promise.resolve(0),
   };
   const res = await app.request("/solaredge/run", post({ queue: true }));
   const { runId } = await res.json();

@@ -4,7 +4,12 @@
  * (run_recorder.ts) does, from what this returns.
  */
 import { openCredential } from "./credential_context.ts";
-import { FatalCredentialError, OutOfTimeError, VendorConfigError } from "./errors.ts";
+import {
+  FatalCredentialError,
+  OutOfTimeError,
+  type RetriableError,
+  VendorConfigError,
+} from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { mapLimit } from "./pool.ts";
 import type {
@@ -74,30 +79,40 @@ export async function runCredential<S>(
   let halt: { status: "skipped" | "deferred"; error: string } | undefined;
   let needsReauth: string | undefined;
   let sites: SiteRow[];
-  try {
-    const stored = await deps.store.activeSites(credential.id);
-    const listed = await deps.adapter.fetchSitesList(ctx, knownSites(stored));
-    sites = options.dryRun
-      ? plannedSites(credential, stored, listed, deps.dryRunReport)
-      : await deps.store.reconcileSites(credential, listed);
-  } catch (error) {
-    const message = fail(error);
-    if (error instanceof FatalCredentialError) {
-      return result((await stored()).map((s) => siteOutcome(s, "failed", message)), {
-        error: message,
-        needsReauth: error.recorded ? undefined : message,
-      });
-    }
-    if (error instanceof VendorConfigError) {
-      control.stop(message);
-      return result([], { error: message });
-    }
-    // Discovery is best effort: the sites already known can still be fetched, unless the vendor
-    // asked to leave the credential alone (a spent quota): then they are deferred with its reason.
-    log.warn("Site discovery failed; using known sites", { error: message });
-    if (isPause(error)) halt = { status: "deferred", error: message };
-    if (error instanceof OutOfTimeError) halt = { status: "skipped", error: message };
+  let listing: CredentialOutcome["listing"];
+  if (options.listSites === false) {
     sites = await deps.store.activeSites(credential.id);
+  } else {
+    try {
+      const stored = await deps.store.activeSites(credential.id);
+      const listed = await deps.adapter.fetchSitesList(ctx, knownSites(stored));
+      sites = options.dryRun
+        ? plannedSites(credential, stored, listed, deps.dryRunReport)
+        : await deps.store.reconcileSites(credential, listed);
+    } catch (error) {
+      const message = fail(error);
+      if (error instanceof FatalCredentialError) {
+        return result((await stored()).map((s) => siteOutcome(s, "failed", message)), {
+          error: message,
+          needsReauth: error.recorded ? undefined : message,
+        });
+      }
+      if (error instanceof VendorConfigError) {
+        control.stop(message);
+        return result([], { error: message });
+      }
+      // Discovery is best effort: the sites already known can still be fetched, unless the
+      // vendor asked to leave the credential alone (a spent quota): then they are deferred with
+      // its reason.
+      log.warn("Site discovery failed; using known sites", { error: message });
+      listing = { status: "failed", error: message };
+      if (isPause(error)) {
+        halt = { status: "deferred", error: message };
+        listing = { ...halt, retryAfterMs: (error as RetriableError).retryAfterMs };
+      }
+      if (error instanceof OutOfTimeError) listing = halt = { status: "skipped", error: message };
+      sites = await deps.store.activeSites(credential.id);
+    }
   }
   sites = sites.filter((s) => matchesSite(s, options));
   const limit = Math.min(deps.adapter.spec.rateLimits.concurrency, deps.config.siteConcurrency);
@@ -114,7 +129,7 @@ export async function runCredential<S>(
     }
     return { ...r.outcome, apiCalls: calls };
   });
-  return result(outcomes, { needsReauth });
+  return result(outcomes, { needsReauth, listing });
 }
 
 /**

@@ -10,7 +10,7 @@ export interface ClaimedJob {
   jobId: string;
   credentialId: string;
   organizationId: string;
-  kind: "scheduled" | "backfill" | "resync";
+  kind: "scheduled" | "backfill" | "resync" | "discover";
   windowFrom: Date | null;
   windowTo: Date | null;
   attempts: number;
@@ -34,6 +34,8 @@ export interface JobStore {
   finish(jobId: string, owner: string, end: JobEnd): Promise<string | null>;
   /** Gives back every job the owner still holds; the number released. */
   release(owner: string): Promise<number>;
+  /** Queues the vendor's due sites (the hourly enqueue), after a discovery found new ones. */
+  enqueueDue(source: Source): Promise<number>;
 }
 
 export function createJobStore(sql: Sql): JobStore {
@@ -88,6 +90,11 @@ export function createJobStore(sql: Sql): JobStore {
 
     async release(owner) {
       const [row] = await sql<{ n: number }[]>`select private.release_jobs(${owner}) as n`;
+      return row.n;
+    },
+
+    async enqueueDue(source) {
+      const [row] = await sql<{ n: number }[]>`select private.enqueue_due_jobs(${source}) as n`;
       return row.n;
     },
   };

@@ -132,17 +132,56 @@ async function runJob<S>(
   const window = job.windowFrom && job.windowTo
     ? { from: job.windowFrom, to: job.windowTo }
     : undefined;
+  // A discovery job lists the sites and syncs none (no site matches an empty list); a site job
+  // works from the stored sites.
+  const discover = job.kind === "discover";
   const outcome = await runCredential(
     deps,
-    { trigger: "cron", runId: options.runId, siteIds: job.siteIds, window },
+    {
+      trigger: "cron",
+      runId: options.runId,
+      siteIds: discover ? [] : job.siteIds,
+      listSites: discover,
+      window,
+    },
     credential as CredentialRow,
     control,
     log,
     now,
   );
+  if (discover) {
+    const end = discoveryEnd(outcome, options, now);
+    // The sites it found are due now: queued at once, this invocation may claim them next.
+    if (end?.outcome === "succeeded") await deps.jobs.enqueueDue(deps.adapter.spec.source);
+    return { outcome, end };
+  }
   const done = outcome.sites.filter((s) => s.status === "succeeded").map((s) => s.siteId);
   await deps.jobs.finishSites(job.jobId, options.owner, done);
   return { outcome, end: jobEnd(outcome, options, now) };
+}
+
+/**
+ * A discovery job ends with its site list: failed when the list (or the credential) failed, a
+ * vendor's pause defers it, the run's time limit leaves it held, to be released with the rest.
+ */
+export function discoveryEnd(
+  outcome: CredentialOutcome,
+  options: Pick<QueueOptions, "deferSeconds">,
+  now: () => Date,
+): JobEnd | undefined {
+  if (outcome.error) return { outcome: "failed", error: outcome.error };
+  const listing = outcome.listing;
+  if (!listing) return { outcome: "succeeded" };
+  if (listing.status === "skipped") return undefined;
+  if (listing.status === "deferred") {
+    const waitMs = listing.retryAfterMs ?? options.deferSeconds * 1000;
+    return {
+      outcome: "deferred",
+      retryAfter: new Date(now().getTime() + waitMs),
+      error: listing.error,
+    };
+  }
+  return { outcome: "failed", error: listing.error };
 }
 
 /**

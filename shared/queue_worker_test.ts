@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { solarEdgeWorld, WORLD_NOW } from "./testing/solaredge_world.ts";
-import { jobEnd, runQueue } from "./queue_worker.ts";
+import { discoveryEnd, jobEnd, runQueue } from "./queue_worker.ts";
 import type { ClaimedJob, JobEnd, JobStore } from "./job_store.ts";
 import type { CredentialOutcome } from "./run_types.ts";
 
@@ -26,7 +26,7 @@ function memoryJobs(jobs: ClaimedJob[]) {
   const held = new Map<string, string>();
   const ended = new Map<string, JobEnd>();
   const closedSites: string[] = [];
-  const log = { claims: 0, released: 0 };
+  const log = { claims: 0, released: 0, enqueues: 0 };
   const store: JobStore = {
     claim(_source, owner, max) {
       log.claims++;
@@ -51,6 +51,10 @@ function memoryJobs(jobs: ClaimedJob[]) {
       for (const [id] of mine) held.delete(id);
       log.released += mine.length;
       return Promise.resolve(mine.length);
+    },
+    enqueueDue() {
+      log.enqueues++;
+      return Promise.resolve(0);
     },
   };
   return { store, ended, closedSites, log, held };
@@ -212,4 +216,80 @@ Deno.test("a paused site defers its job to later; a failure wins over a pause", 
     outcome: "failed",
     error: "Cannot decrypt",
   });
+});
+
+/** The vendor paths a world's runs called, in order. */
+function recordCalls(deps: Awaited<ReturnType<typeof world>>["deps"]) {
+  const paths: string[] = [];
+  const inner = deps.http.fetch;
+  deps.http.fetch = ((u: string, i?: RequestInit) => {
+    paths.push(new URL(u).pathname);
+    return inner(u, i);
+  }) as typeof fetch;
+  return paths;
+}
+
+Deno.test("a discovery job lists and stores the credential's sites, syncs none, then enqueues", async () => {
+  const { store, puts, deps } = await world();
+  // Site 12 is new at the vendor since the credential's sites were last listed.
+  store.sites.splice(store.sites.findIndex((s) => s.vendor_site_id === "12"), 1);
+  const paths = recordCalls(deps);
+  const discovery = { ...job("d1", "good", []), kind: "discover" as const };
+  const q = memoryJobs([discovery]);
+  await runQueue({ ...deps, jobs: q.store }, OPTIONS);
+  assert.deepEqual(q.ended.get("d1"), { outcome: "succeeded" });
+  assert.ok(paths.some((p) => p === "/v2/sites"), paths.join(" "));
+  assert.equal(paths.filter((p) => /\/(power|energy)$/.test(p)).length, 0, "no site synced");
+  assert.equal(puts.size, 0);
+  assert.equal(store.results.length, 0);
+  assert.deepEqual(
+    store.sites.filter((s) => s.credential_id === "good" && s.active).map((s) => s.vendor_site_id)
+      .sort(),
+    ["11", "12"],
+  );
+  assert.equal(q.log.enqueues, 1, "the sites it found are queued at once");
+});
+
+Deno.test("a site job works from the stored sites and does not list them again", async () => {
+  const { deps, siteIds } = await world();
+  const paths = recordCalls(deps);
+  const q = memoryJobs([job("j1", "good", siteIds("good"))]);
+  await runQueue({ ...deps, jobs: q.store }, OPTIONS);
+  assert.equal(q.ended.get("j1")?.outcome, "succeeded");
+  assert.equal(paths.filter((p) => p === "/v2/sites").length, 0, paths.join(" "));
+  assert.ok(paths.some((p) => /\/power$/.test(p)));
+  assert.equal(q.log.enqueues, 0);
+});
+
+Deno.test("a discovery job the vendor refuses fails; a pause defers it; the time limit holds it", async () => {
+  const { deps } = await world();
+  const q = memoryJobs([{ ...job("d1", "revoked", []), kind: "discover" as const }]);
+  await runQueue({ ...deps, jobs: q.store }, OPTIONS);
+  assert.equal(q.ended.get("d1")?.outcome, "failed");
+  assert.equal(q.log.enqueues, 0);
+
+  const now = () => NOW;
+  const outcome = (listing?: CredentialOutcome["listing"]): CredentialOutcome => ({
+    credentialId: "c",
+    sites: [],
+    apiCalls: 1,
+    listing,
+  });
+  assert.deepEqual(discoveryEnd(outcome(), OPTIONS, now), { outcome: "succeeded" });
+  assert.deepEqual(
+    discoveryEnd(outcome({ status: "failed", error: "HTTP 500" }), OPTIONS, now),
+    { outcome: "failed", error: "HTTP 500" },
+  );
+  assert.deepEqual(
+    discoveryEnd(
+      outcome({ status: "deferred", error: "Month spent", retryAfterMs: 86_400_000 }),
+      OPTIONS,
+      now,
+    ),
+    { outcome: "deferred", retryAfter: new Date(NOW.getTime() + 86_400_000), error: "Month spent" },
+  );
+  assert.equal(
+    discoveryEnd(outcome({ status: "skipped", error: "Time" }), OPTIONS, now),
+    undefined,
+  );
 });

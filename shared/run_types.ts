@@ -47,6 +47,11 @@ export interface RunOptions {
   credentialId?: string;
   /** Only these sites (uuids): the open sites of a queue job. */
   siteIds?: readonly string[];
+  /**
+   * List the credential's sites at the vendor and record them before syncing (default true). A
+   * queue's site job works from the stored sites: its discovery job lists them once a day.
+   */
+  listSites?: boolean;
   /** Fetch exactly this range instead of from each watermark: a backfill or resync job. */
   window?: Window;
   runId?: string;
@@ -93,6 +98,11 @@ export interface CredentialOutcome {
   apiCalls: number;
   /** Why the credential could not be used at all (decryption, discovery). */
   error?: string;
+  /**
+   * Why listing the sites did not work when the known sites were worked anyway (discovery is best
+   * effort for a sync): it failed, the vendor asked for a pause, or the run's time ran out.
+   */
+  listing?: { status: "failed" | "deferred" | "skipped"; error: string; retryAfterMs?: number };
   /** Set when the vendor refused the credential: it is marked `needs_reauth` with this reason. */
   needsReauth?: string;
 }
