@@ -2,8 +2,8 @@
  * `deno task demo`: one hourly cycle end to end on the local stack, for all four manufacturers.
  * Starts the stack if it is down (and stops it again at the end), seeds a demo fleet (SolarEdge
  * keys, a SolarEdge Site Access homeowner, Enphase and SMA owners connected through the OAuth
- * flow, a GoodWe login), fires each
- * vendor's pg_cron job by running its own SQL, waits for the functions, and prints what happened.
+ * flow, a GoodWe login), fires each vendor's pg_cron jobs by running their own SQL (the hourly
+ * enqueue, then the per-minute dispatch until the demo's jobs are done), and prints what happened.
  * Exits 0 only if every demo site synced and its object is in S3.
  */
 import postgres from "postgres";
@@ -36,41 +36,23 @@ async function main(): Promise<number> {
         "Enphase and SMA owners connected through OAuth, a GoodWe login",
     );
 
-    const firedAt = new Date();
-    const requests = await Promise.all(VENDORS.map(async (vendor) => {
-      const [job] = await sql`select command from cron.job where jobname = ${`${vendor}-hourly`}`;
-      if (!job) {
-        throw new Error(
-          `Cannot find the pg_cron job ${vendor}-hourly: were the migrations applied?`,
-        );
-      }
-      const [fired] = await sql.unsafe(job.command);
-      console.log(`Fired pg_cron job ${vendor}-hourly: ${job.command}`);
-      return Object.values(fired)[0] as number;
-    }));
-    for (const [i, id] of requests.entries()) {
-      const response = await poll(
-        `pg_net's response for ${VENDORS[i]}`,
-        async () => (await sql`select status_code from net._http_response where id = ${id}`)[0],
-      );
-      if (response.status_code !== 202) {
-        throw new Error(`The ${VENDORS[i]} function answered ${response.status_code}`);
-      }
+    // Run again within the hour, the demo's sites would have nothing due: their watermarks go
+    // back to the start of the previous hour, as if the next hour had come.
+    const rewound = await sql`
+      update public.inverter_sites set synced_through = date_trunc('hour', now()) - interval '1 hour'
+      where organization_id = ${orgId} and synced_through >= date_trunc('hour', now())`;
+    if (rewound.count > 0) {
+      console.log(`Set ${rewound.count} demo site watermarks back an hour, so this hour is due`);
     }
-    console.log("pg_net delivered all four requests: HTTP 202");
 
-    const runs = await Promise.all(
-      VENDORS.map((vendor) =>
-        poll(`the ${vendor} run`, async () =>
-          (await sql`
-          select * from public.sync_runs
-          where source = ${vendor} and trigger = 'cron' and started_at >= ${firedAt}
-            and status <> 'running'
-          order by started_at desc limit 1`)[0])
-      ),
-    );
+    const firedAt = new Date();
+    for (const vendor of VENDORS) {
+      const [jobs] = await sql.unsafe(await cronCommand(sql, `${vendor}-enqueue`));
+      console.log(`Fired pg_cron job ${vendor}-enqueue: ${Object.values(jobs)[0]} jobs queued`);
+    }
+    const runIds = await dispatchUntilDone(sql, orgId, firedAt);
     // A cron run spans every organisation; the report is the demo organisation's part of it.
-    const report = await demoReport(sql, orgId, runs.map((r) => r.id));
+    const report = await demoReport(sql, orgId, runIds);
     const status = report.sites;
     const s3 = stackS3Client();
     let stored = 0;
@@ -122,6 +104,60 @@ async function main(): Promise<number> {
       await stackDown();
     }
   }
+}
+
+async function cronCommand(sql: postgres.Sql, jobname: string): Promise<string> {
+  const [job] = await sql`select command from cron.job where jobname = ${jobname}`;
+  if (!job) throw new Error(`Cannot find the pg_cron job ${jobname}: were the migrations applied?`);
+  return job.command;
+}
+
+/**
+ * Fires each vendor's `<vendor>-dispatch` job as pg_cron does every minute (every few seconds
+ * here) until none of the demo organisation's jobs is open and no run of the cycle is running:
+ * dispatch posts {"queue": true} through pg_net only while a vendor has due jobs. Returns the
+ * cycle's runs that touched the demo's sites.
+ */
+async function dispatchUntilDone(
+  sql: postgres.Sql,
+  orgId: string,
+  since: Date,
+): Promise<string[]> {
+  const commands = await Promise.all(VENDORS.map((v) => cronCommand(sql, `${v}-dispatch`)));
+  let posted = 0;
+  await poll("the demo's queued jobs", async () => {
+    const [open] = await sql`
+      select count(*)::int as jobs,
+             count(*) filter (where status = 'running' or run_after <= now())::int as due
+      from public.sync_jobs
+      where organization_id = ${orgId} and status in ('pending', 'running', 'failed')`;
+    const [running] = await sql`
+      select count(*)::int as n from public.sync_runs
+      where source = any(${VENDORS}::text[]) and started_at >= ${since} and status = 'running'`;
+    if (open.jobs === 0 && running.n === 0) return true;
+    if (open.due > 0 && running.n === 0) {
+      for (const command of commands) {
+        const [fired] = await sql.unsafe(command);
+        posted += Object.values(fired)[0] as number;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    return false;
+  }, 300_000);
+  console.log(`Dispatch posted ${posted} queue invocations through pg_net`);
+  const answers = await sql`
+    select status_code, count(*)::int as n from net._http_response
+    where created >= ${since} group by status_code`;
+  for (const a of answers) {
+    if (a.status_code !== 202) {
+      throw new Error(`A function answered ${a.status_code} to ${a.n} dispatch calls`);
+    }
+  }
+  const runs = await sql<{ id: string }[]>`
+    select distinct run.id from public.sync_runs run
+    join public.sync_run_sites r on r.run_id = run.id and r.organization_id = ${orgId}
+    where run.source = any(${VENDORS}::text[]) and run.started_at >= ${since}`;
+  return runs.map((r) => r.id);
 }
 
 async function poll<T>(

@@ -21,7 +21,8 @@ try {
     (await sql<{ jobid: number }[]>`
       select jobid from cron.job
       where active and (command like '%invoke_fetcher%' or command like '%private.dispatch(%'
-        or command like '%private.enqueue_due_jobs(%')`)
+        or command like '%private.enqueue_due_jobs(%'
+        or command like '%private.enqueue_discoveries(%')`)
       .map((r) => r.jobid)
   );
   await setActive(paused, false);

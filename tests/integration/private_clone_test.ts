@@ -83,7 +83,7 @@ Deno.test({
         const [row] = await sql`
           select current_setting('data_directory') as data_directory,
                  (select count(*) from supabase_migrations.schema_migrations)::int as migrations,
-                 (select count(*) from cron.job where jobname like '%-hourly')::int as jobs`;
+                 (select count(*) from cron.job where jobname like '%-enqueue')::int as jobs`;
         assert.equal(row.data_directory, dataDir);
         const migrations = [...Deno.readDirSync(`${clone}/supabase/migrations`)]
           .filter((e) => e.name.endsWith(".sql")).length;
