@@ -5,10 +5,12 @@
  * expires, and once more when the vendor says it expired (401, or the vendor's own signal), then
  * repeats the call.
  */
-import { BadRecordError, FatalCredentialError, RetriableError } from "./errors.ts";
+import { BadRecordError, FatalCredentialError } from "./errors.ts";
 import { fetchWithRetry, type HttpOptions, type HttpRequest, type HttpResult } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { MinutePacer } from "./pacer.ts";
+import { QuotaGate } from "./quota_gate.ts";
+import { observedScope, type QuotaBudget, resolveQuotas } from "./quota_plan.ts";
 import type { BudgetStore, CredentialRow, CredentialStore } from "./store.ts";
 import { TokenManager } from "./token_manager.ts";
 import type { Adapter, AdapterContext, VendorConfig } from "./types.ts";
@@ -89,17 +91,45 @@ export async function openCredential<S>(
       beforeCommit: o.beforeTokenCommit,
     });
   }
+  const quotas = resolveQuotas(adapter.spec, row, vendorConfig);
   const pacer = new MinutePacer({
-    ...pacing(adapter, row, vendorConfig),
+    ...quotas.pacing,
     now: o.http?.now,
     sleep: o.http?.sleep,
   });
   const current = () => tokens?.secret ?? secret;
-  const spend = monthlyBudget(adapter, row, vendorConfig, o);
-  // The token is checked again after the pacer's wait: an SMA token lives 300 s, and a full
+  const gate = o.store ? gateFor(o.store) : undefined;
+  // Budget windows are counted on the run's clock, the one the database's `now()` follows.
+  const clock = () => o.now().getTime();
+  const sleep = o.http?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // Budgets learnt from the vendor's headers join the configured ones (SolarEdge's minute).
+  let learnt: QuotaBudget | undefined;
+  const budgets = () => learnt ? [...quotas.budgets, learnt] : quotas.budgets;
+  const observe = async (headers: Headers) => {
+    const limit = Number(headers.get("x-ratelimit-limit-minute"));
+    const remaining = headers.get("x-ratelimit-remaining-minute");
+    if (!gate || !(limit > 0) || remaining === null || !(Number(remaining) >= 0)) return;
+    if (learnt?.limit !== limit) {
+      learnt = {
+        scope: observedScope(adapter.spec, row),
+        period: "minute",
+        limit,
+        credential_id: row.id,
+      };
+    }
+    await gate.observe(learnt, Number(remaining), clock());
+  };
+  // The token is checked again after the gate's wait: an SMA token lives 300 s, and a full
   // 5-minute window can outlast it, which would otherwise cost a 401 and a repeated call.
+  const label = `${adapter.spec.source} for credential "${row.label}"`;
   const beforeAttempt = async () => {
-    await spend?.();
+    await gate?.take(budgets(), {
+      deadline: o.deadline?.getTime() ?? o.http?.deadline,
+      now: clock,
+      sleep,
+      random: o.http?.random,
+      label,
+    });
     await tokens?.ensureFresh();
   };
   const attempt = (req: HttpRequest, onAttempt: () => void) =>
@@ -107,7 +137,13 @@ export async function openCredential<S>(
       ...req,
       headers: { accept: "application/json", ...req.headers },
       acceptStatuses: tokens ? [...(req.acceptStatuses ?? []), 401] : req.acceptStatuses,
-    }, { pacer, beforeAttempt, onAttempt, authHeaders: () => adapter.authHeaders(current()) });
+    }, {
+      pacer,
+      beforeAttempt,
+      onAttempt,
+      onResponse: observe,
+      authHeaders: () => adapter.authHeaders(current()),
+    });
   const expired = (r: HttpResult) => r.status === 401 || !!adapter.tokens?.isExpired?.(r);
   const http = (count: () => void) => async (req: HttpRequest) => {
     if (!tokens) return await attempt(req, count);
@@ -143,53 +179,11 @@ export async function openCredential<S>(
   return Object.assign(contextFor(o.countCall), { forSite: contextFor });
 }
 
-/**
- * The monthly quota, when the plan has one (Enphase Watt: 1,000 calls): every attempt spends one
- * call from the credential's row in `rate_limit_budgets`, and once the month is spent the
- * credential pauses until the next month instead of collecting 429s.
- */
-function monthlyBudget<S>(
-  adapter: Adapter<S>,
-  row: CredentialRow,
-  vendorConfig: VendorConfig,
-  o: OpenOptions,
-): (() => Promise<void>) | undefined {
-  const plan = row.plan ?? {};
-  const app = Number(vendorConfig[`${adapter.spec.source.toUpperCase()}_PER_MONTH`]);
-  const limit = typeof plan.perMonth === "number"
-    ? plan.perMonth
-    : app > 0
-    ? app
-    : adapter.spec.rateLimits.perMonth;
-  if (!limit || !o.store) return undefined;
-  const store = o.store;
-  return async () => {
-    const now = o.now();
-    const period = `${now.toISOString().slice(0, 7)}-01`;
-    if (await store.spendBudget(row.id, period, limit)) return;
-    const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-    throw new RetriableError(
-      `Cannot call ${adapter.spec.source}: the credential's ${limit} calls for ${
-        period.slice(0, 7)
-      } are spent; calls resume on ${new Date(next).toISOString().slice(0, 10)}`,
-      { retryAfterMs: next - now.getTime() },
-    );
-  };
-}
+const gates = new WeakMap<BudgetStore, QuotaGate>();
 
-/** The credential's plan overrides the adapter's default limits (Enphase plans, SMA packages). */
-function pacing<S>(adapter: Adapter<S>, row: CredentialRow, vendorConfig: VendorConfig) {
-  const plan = row.plan ?? {};
-  const perFive = typeof plan.perFiveMinutes === "number"
-    ? plan.perFiveMinutes
-    : Number(vendorConfig[`${adapter.spec.source.toUpperCase()}_PER_FIVE_MINUTES`]);
-  if (perFive > 0) return { window: { limit: perFive, windowMs: 300_000 } };
-  // The app's plan (e.g. ENPHASE_PER_MINUTE for an Enphase Partner app) sets the default.
-  const appLimit = Number(vendorConfig[`${adapter.spec.source.toUpperCase()}_PER_MINUTE`]);
-  const perMinute = typeof plan.perMinute === "number"
-    ? plan.perMinute
-    : appLimit > 0
-    ? appLimit
-    : adapter.spec.rateLimits.perMinute;
-  return { perMinute };
+/** One gate per store: the invocations of one worker share what it has reserved ahead. */
+function gateFor(store: BudgetStore): QuotaGate {
+  let gate = gates.get(store);
+  if (!gate) gates.set(store, gate = new QuotaGate(store));
+  return gate;
 }

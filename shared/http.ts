@@ -52,6 +52,8 @@ export interface HttpOptions {
   /** A Retry-After longer than this is not waited for in this run. */
   maxRetryAfterMs?: number;
   onAttempt?: () => void;
+  /** Sees every response's headers (a vendor's rate-limit counters for the shared budgets). */
+  onResponse?: (headers: Headers) => void | Promise<void>;
   /** Runs before each attempt and may refuse it by throwing (a spent monthly budget). */
   beforeAttempt?: () => Promise<void>;
   /**
@@ -127,6 +129,7 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
     throw new RetriableError(`Cannot call ${req.label}: ${what}`, { cause: redactCause(cause) });
   }
   o.pacer?.observe(response.headers);
+  await o.onResponse?.(response.headers);
   const status = response.status;
   if ((status >= 200 && status < 300) || req.acceptStatuses?.includes(status)) {
     return { status, headers: response.headers, text };
@@ -185,6 +188,7 @@ function withDefaults(options: HttpOptions): Required<HttpOptions> {
     maxDelayMs: options.maxDelayMs ?? 30_000,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 120_000,
     onAttempt: options.onAttempt ?? (() => {}),
+    onResponse: options.onResponse ?? (() => {}),
     beforeAttempt: options.beforeAttempt ?? (() => Promise.resolve()),
     authHeaders: options.authHeaders as () => Record<string, string>,
     fatalMessage: options.fatalMessage ?? (() => undefined),

@@ -4,6 +4,7 @@
  * inactive.
  */
 import type { CredentialRow, RunCounts, SiteResult, SiteRow, Store } from "../store.ts";
+import { windowEnd } from "../quota_gate.ts";
 import type { VendorSite } from "../types.ts";
 
 export interface MemoryStore extends Store {
@@ -18,7 +19,15 @@ export interface MemoryStore extends Store {
   budgets: Map<string, number>;
 }
 
-export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
+export interface MemoryStoreOptions {
+  /** The clock budget windows are counted on (the database's `now()` in the SQL store). */
+  now?: () => Date;
+}
+
+export function memoryStore(
+  creds: CredentialRow[] = [],
+  options: MemoryStoreOptions = {},
+): MemoryStore {
   let seq = 0;
   const locks = new Map<string, Promise<void>>();
   const store: MemoryStore = {
@@ -35,12 +44,22 @@ export function memoryStore(creds: CredentialRow[] = []): MemoryStore {
           c.source === source && (id ? c.id === id : c.status === "active")
         ),
       ),
-    spendBudget(id, period, limit) {
-      const key = `${id}|${period}`;
-      const used = store.budgets.get(key) ?? 0;
-      if (used >= limit) return Promise.resolve(false);
-      store.budgets.set(key, used + 1);
-      return Promise.resolve(true);
+    // The same all-or-none rule as private.reserve_quotas, on the test's clock.
+    reserveQuotas(budgets, n) {
+      const at = (options.now ?? (() => new Date()))().getTime();
+      const keys = budgets.map((b) => `${b.scope}|${b.period}|${windowEnd(b.period, at)}`);
+      const refused = budgets
+        .filter((b, i) => (store.budgets.get(keys[i]) ?? 0) + n > b.limit)
+        .map((b) => windowEnd(b.period, at));
+      if (refused.length > 0) return Promise.resolve(new Date(Math.max(...refused)));
+      keys.forEach((k) => store.budgets.set(k, (store.budgets.get(k) ?? 0) + n));
+      return Promise.resolve(null);
+    },
+    observeQuota(b, remaining) {
+      const at = (options.now ?? (() => new Date()))().getTime();
+      const key = `${b.scope}|${b.period}|${windowEnd(b.period, at)}`;
+      store.budgets.set(key, Math.max(store.budgets.get(key) ?? 0, b.limit - remaining));
+      return Promise.resolve();
     },
     credentialInfo(id) {
       const c = store.creds.find((c) => c.id === id);

@@ -33,6 +33,7 @@ export async function simContext<S>(
   }
 > {
   const keyring = Keyring.parse(generateKey());
+  let clock = (options.now ?? new Date()).getTime();
   const store = memoryStore([{
     id: "cred-1",
     organization_id: "org-1",
@@ -41,8 +42,7 @@ export async function simContext<S>(
     secret: await keyring.encrypt(JSON.stringify(secret)),
     status: "active",
     plan: options.plan,
-  }]);
-  let clock = (options.now ?? new Date()).getTime();
+  }], { now: () => new Date(clock) });
   const logs: string[] = [];
   const ctx = await openCredential(adapter, store.creds[0], {
     baseUrl: options.baseUrl,

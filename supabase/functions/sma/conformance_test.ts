@@ -72,9 +72,12 @@ Deno.test("the core's 5-minute pacer counts the PowerAc calls: a full window wai
   assert.equal(monitoring.filter((p) => p.includes("/PowerAc/")).length, 2);
   assert.ok(ctx.now().getTime() - started >= 300_000, "the sixth call waited for the window");
   assert.equal(data.readings.filter((r) => r.metric === "power_w").length, 24);
-  // The 300 s token ran out during the wait: it was renewed before the sixth call was sent, not
-  // after a 401 that would have repeated it.
+  // The shared budget spends half of SMA's 5 calls per UTC-aligned window (its windows' alignment
+  // is unpublished), so the calls went 2, 2 and 2 at 14:07, 14:10 and 14:15. The 300 s token ran
+  // out during the second wait: it was renewed before the fifth call was sent, not after a 401
+  // that would have repeated it.
+  assert.ok(ctx.now().getTime() - started >= 480_000, "two waits, to 14:10 and to 14:15");
   const paths = sim.requests().paths;
   assert.equal(paths.filter((p) => p.includes("token")).length, 1, paths.join(" "));
-  assert.ok(paths.indexOf(paths.find((p) => p.includes("token"))!) === paths.length - 2);
+  assert.ok(paths.indexOf(paths.find((p) => p.includes("token"))!) === paths.length - 3);
 });

@@ -48,7 +48,7 @@ const spec = {
   maxRangeHours: 12,
   resolutionMinutes: 15,
   // The free tier's 2,000 credits a month are no default: fleet plans get more. Set
-  // `plan.perMonth` per credential (or SOLAREDGE_PER_MONTH) to spend from `rate_limit_budgets`.
+  // `plan.perMonth` per credential (or SOLAREDGE_PER_MONTH) to spend from its `quota_budgets` row.
   rateLimits: { concurrency: 3 },
   endpoints: ["/sites", "/sites/{siteId}", "/sites/{siteId}/power", "/sites/{siteId}/energy"],
 } as const;

@@ -1,0 +1,125 @@
+/**
+ * Spends a call's budgets in Postgres before the call, so every concurrent invocation shares one
+ * count per vendor scope (`private.reserve_quotas`, all budgets or none). A round trip per call
+ * would cost more CPU than the call, so the gate reserves a few calls at once and hands them out
+ * until the shortest of the budgets' windows ends; the few left over when an invocation ends are
+ * the price (at most `chunk` calls per scope and invocation, lost only until the window turns).
+ * A refusal waits for the window to reopen when that fits the run's deadline; otherwise the call
+ * is refused with `RetriableError` and its job is deferred to the reopening, never failed.
+ */
+import { RetriableError } from "./errors.ts";
+import type { QuotaBudget, QuotaPeriod } from "./quota_plan.ts";
+
+export interface QuotaReservations {
+  /** Spends `n` calls of every budget or of none: null when granted, else when they reopen. */
+  reserveQuotas(budgets: QuotaBudget[], n: number): Promise<Date | null>;
+  /** Records what the vendor says remains of a window (its rate-limit headers). */
+  observeQuota(budget: QuotaBudget, remaining: number): Promise<void>;
+}
+
+export interface TakeOptions {
+  /** Epoch ms on `now`'s clock: a wait that would end at or after it is not started. */
+  deadline?: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random?: () => number;
+  label: string;
+}
+
+/** Longer than a 5-minute window is a day's or a month's: that work is deferred, not awaited. */
+const MAX_WAIT_MS = 301_000;
+const MAX_WAITS = 5;
+
+interface Held {
+  calls: number;
+  until: number;
+}
+
+/** Reserving ahead pays off for big budgets; a budget of a few calls is spent one at a time. */
+function chunkFor(budgets: QuotaBudget[]): number {
+  const smallest = Math.min(...budgets.map((b) => b.limit));
+  return Math.max(1, Math.min(8, Math.floor(smallest / 40)));
+}
+
+/** End of the UTC-aligned window holding `at`, as `private.quota_window` computes it. */
+export function windowEnd(period: QuotaPeriod, at: number): number {
+  const d = new Date(at);
+  switch (period) {
+    case "minute":
+      return Math.floor(at / 60_000) * 60_000 + 60_000;
+    case "5 minutes":
+      return Math.floor(at / 300_000) * 300_000 + 300_000;
+    case "day":
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+    case "month":
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+}
+
+export class QuotaGate {
+  #store: QuotaReservations;
+  #held = new Map<string, Held>();
+  #observed = new Map<string, number>();
+
+  constructor(store: QuotaReservations) {
+    this.#store = store;
+  }
+
+  async take(budgets: QuotaBudget[], o: TakeOptions): Promise<void> {
+    if (budgets.length === 0) return;
+    const key = budgets.map((b) => `${b.scope}|${b.period}|${b.limit}`).join(",");
+    for (let waits = 0;; waits++) {
+      const now = o.now();
+      const held = this.#held.get(key);
+      if (held && held.calls > 0 && now < held.until) {
+        held.calls--;
+        return;
+      }
+      let n = chunkFor(budgets);
+      let reopens = await this.#store.reserveQuotas(budgets, n);
+      if (reopens && n > 1) reopens = await this.#store.reserveQuotas(budgets, n = 1);
+      if (!reopens) {
+        // A second before the window's end, so a clock a little behind the database's never
+        // spends a reservation of one window in the next.
+        const until = Math.min(...budgets.map((b) => windowEnd(b.period, now))) - 1_000;
+        this.#held.set(key, { calls: n - 1, until });
+        return;
+      }
+      // Spread the invocations that wait for one window, so they do not all call at its start.
+      const wait = Math.max(0, reopens.getTime() - now) +
+        Math.floor((o.random ?? Math.random)() * 250);
+      // A window still shut after several waits means other invocations keep spending it first.
+      const late = o.deadline !== undefined && now + wait >= o.deadline;
+      if (wait > MAX_WAIT_MS || late || waits >= MAX_WAITS) {
+        throw new RetriableError(refusal(budgets, reopens, o.label), {
+          retryAfterMs: Math.max(1, reopens.getTime() - now),
+        });
+      }
+      await o.sleep(wait);
+    }
+  }
+
+  /**
+   * Feeds a vendor's `x-ratelimit-*-minute` headers to the shared budget. Only a low remainder is
+   * worth a round trip: that is when other invocations must learn to hold back.
+   */
+  observe(budget: QuotaBudget, remaining: number, now: number): Promise<void> {
+    if (remaining > Math.max(2, Math.floor(budget.limit / 5))) return Promise.resolve();
+    const key = `${budget.scope}|${budget.period}|${remaining}`;
+    const window = windowEnd(budget.period, now);
+    if (this.#observed.get(key) === window) return Promise.resolve();
+    this.#observed.set(key, window);
+    return this.#store.observeQuota(budget, remaining);
+  }
+}
+
+function refusal(budgets: QuotaBudget[], reopens: Date, label: string): string {
+  const day = reopens.toISOString().slice(0, 10);
+  const month = budgets.filter((b) => b.period === "month").sort((a, b) => a.limit - b.limit)[0];
+  if (month && reopens.getTime() === windowEnd("month", reopens.getTime() - 1)) {
+    const period = new Date(reopens.getTime() - 1).toISOString().slice(0, 7);
+    const whose = month.scope.includes(":app:") ? "the app's" : "the credential's";
+    return `Cannot call ${label}: ${whose} ${month.limit} calls for ${period} are spent; calls resume on ${day}`;
+  }
+  return `Cannot call ${label}: the vendor's call budget is spent until ${reopens.toISOString()}`;
+}
