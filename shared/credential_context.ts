@@ -10,7 +10,7 @@ import { fetchWithRetry, type HttpOptions, type HttpRequest, type HttpResult } f
 import type { Logger } from "./logger.ts";
 import { MinutePacer } from "./pacer.ts";
 import { QuotaGate } from "./quota_gate.ts";
-import { observedScope, type QuotaBudget, resolveQuotas } from "./quota_plan.ts";
+import { type QuotaBudget, resolveQuotas } from "./quota_plan.ts";
 import type { BudgetStore, CredentialRow, CredentialStore } from "./store.ts";
 import { TokenManager } from "./token_manager.ts";
 import type { Adapter, AdapterContext, VendorConfig } from "./types.ts";
@@ -101,7 +101,6 @@ export async function openCredential<S>(
   const gate = o.store ? gateFor(o.store) : undefined;
   // Budget windows are counted on the run's clock, the one the database's `now()` follows.
   const clock = () => o.now().getTime();
-  const sleep = o.http?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   // Budgets learnt from the vendor's headers join the configured ones (SolarEdge's minute).
   let learnt: QuotaBudget | undefined;
   const budgets = () => learnt ? [...quotas.budgets, learnt] : quotas.budgets;
@@ -111,7 +110,7 @@ export async function openCredential<S>(
     if (!gate || !(limit > 0) || remaining === null || !(Number(remaining) >= 0)) return;
     if (learnt?.limit !== limit) {
       learnt = {
-        scope: observedScope(adapter.spec, row),
+        scope: quotas.headerScope,
         period: "minute",
         limit,
         credential_id: row.id,
@@ -126,7 +125,7 @@ export async function openCredential<S>(
     await gate?.take(budgets(), {
       deadline: o.deadline?.getTime() ?? o.http?.deadline,
       now: clock,
-      sleep,
+      sleep: o.http?.sleep,
       random: o.http?.random,
       label,
     });

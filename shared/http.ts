@@ -7,6 +7,7 @@
  */
 import { BadRecordError, FatalCredentialError, OutOfTimeError, RetriableError } from "./errors.ts";
 import type { MinutePacer } from "./pacer.ts";
+import { sleep } from "./sleep.ts";
 
 export interface HttpRequest {
   url: string;
@@ -175,7 +176,7 @@ function redactCause(cause: unknown): string {
 function withDefaults(options: HttpOptions): Required<HttpOptions> {
   return {
     fetch: options.fetch ?? fetch,
-    sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    sleep: options.sleep ?? sleep,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     pacer: options.pacer as MinutePacer,

@@ -4,6 +4,7 @@
  * spec, and calls wait their turn instead of earning a 429.
  */
 import { OutOfTimeError, RetriableError } from "./errors.ts";
+import { sleep } from "./sleep.ts";
 
 const MINUTE = 60_000;
 
@@ -32,7 +33,7 @@ export class MinutePacer {
       this.#learns = false;
     }
     this.#now = options.now ?? Date.now;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.#sleep = options.sleep ?? sleep;
   }
 
   /**

@@ -9,6 +9,7 @@
  */
 import { RetriableError } from "./errors.ts";
 import type { QuotaBudget, QuotaPeriod } from "./quota_plan.ts";
+import { sleep } from "./sleep.ts";
 
 export interface QuotaReservations {
   /** Spends `n` calls of every budget or of none: null when granted, else when they reopen. */
@@ -21,7 +22,7 @@ export interface TakeOptions {
   /** Epoch ms on `now`'s clock: a wait that would end at or after it is not started. */
   deadline?: number;
   now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   label: string;
 }
@@ -65,8 +66,9 @@ export class QuotaGate {
     this.#store = store;
   }
 
-  async take(budgets: QuotaBudget[], o: TakeOptions): Promise<void> {
-    if (budgets.length === 0) return;
+  async take(all: QuotaBudget[], o: TakeOptions): Promise<void> {
+    if (all.length === 0) return;
+    const budgets = tightest(all);
     const key = budgets.map((b) => `${b.scope}|${b.period}|${b.limit}`).join(",");
     for (let waits = 0;; waits++) {
       const now = o.now();
@@ -95,7 +97,7 @@ export class QuotaGate {
           retryAfterMs: Math.max(1, reopens.getTime() - now),
         });
       }
-      await o.sleep(wait);
+      await (o.sleep ?? sleep)(wait);
     }
   }
 
@@ -111,6 +113,20 @@ export class QuotaGate {
     this.#observed.set(key, window);
     return this.#store.observeQuota(budget, remaining);
   }
+}
+
+/**
+ * One budget per scope and window, the tightest: a limit learnt from a vendor's headers may name a
+ * budget the plan also sets, and `reserve_quotas` would spend such a row twice per call.
+ */
+function tightest(budgets: QuotaBudget[]): QuotaBudget[] {
+  const byWindow = new Map<string, QuotaBudget>();
+  for (const b of budgets) {
+    const key = `${b.scope}|${b.period}`;
+    const seen = byWindow.get(key);
+    if (!seen || b.limit < seen.limit) byWindow.set(key, b);
+  }
+  return byWindow.size === budgets.length ? budgets : [...byWindow.values()];
 }
 
 function refusal(budgets: QuotaBudget[], reopens: Date, label: string): string {

@@ -85,3 +85,16 @@ Deno.test("a vendor's low remainder reaches the store once per window", async ()
   await gate.observe(budget, 20, w.now() + 60_000);
   assert.deepEqual(w.observed, [20, 20]);
 });
+
+Deno.test("a learnt limit of a budget the plan also sets spends its row once, at the tighter limit", async () => {
+  const w = world("2026-06-15T14:07:00Z");
+  const gate = new QuotaGate(w.store);
+  const budgets: QuotaBudget[] = [
+    { scope: "solaredge:key:k", period: "minute", limit: 5 },
+    { scope: "solaredge:key:k", period: "minute", limit: 3 },
+  ];
+  for (let i = 0; i < 3; i++) await gate.take(budgets, w.options());
+  const key = `solaredge:key:k|minute|${windowEnd("minute", w.now())}`;
+  assert.equal(w.store.budgets.get(key), 3);
+  await assert.rejects(gate.take(budgets, w.options(w.now() + 1_000)), RetriableError);
+});

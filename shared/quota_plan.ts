@@ -44,6 +44,8 @@ const APP_SCOPED: Readonly<Record<string, string>> = {
 
 export interface ResolvedQuotas {
   budgets: QuotaBudget[];
+  /** The scope a vendor's `x-ratelimit-*-minute` headers describe (SolarEdge: one key's). */
+  headerScope: string;
   /** The tightest short window, for the in-memory pacer of one credential. */
   pacing: { perMinute?: number; window?: { limit: number; windowMs: number } };
 }
@@ -91,15 +93,11 @@ export function resolveQuotas(
   const perFive = finite(limits["5 minutes"]);
   return {
     budgets,
+    headerScope: `${spec.source}:key:${row.id}`,
     pacing: perFive
       ? { window: { limit: perFive, windowMs: 300_000 } }
       : { perMinute: finite(limits.minute) },
   };
-}
-
-/** The SolarEdge scope the `x-ratelimit-*-minute` headers describe (one key's minute). */
-export function observedScope(spec: AdapterSpec, row: Pick<CredentialRow, "id">): string {
-  return `${spec.source}:key:${row.id}`;
 }
 
 function readPlan(row: Pick<CredentialRow, "label" | "plan">): QuotaPlan {
