@@ -33,18 +33,37 @@ export function isTimeZone(timeZone: string): boolean {
 
 /** The zone's offset from UTC at that instant, in minutes (east positive). */
 export function offsetMinutes(date: Date, timeZone: string): number {
-  const parts = Object.fromEntries(
-    formatter(timeZone).formatToParts(date).map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+  // Intl is slow (a formatToParts per reading was most of the mapping's CPU), and an offset is
+  // the same all hour unless a transition falls inside it: an hour whose two ends agree is cached.
+  const t = date.getTime();
+  const hour = Math.floor(t / HOUR_MS);
+  const key = `${timeZone} ${hour}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const start = intlOffset(hour * HOUR_MS, timeZone);
+  const end = intlOffset(hour * HOUR_MS + HOUR_MS - 1000, timeZone);
+  if (start !== end) return intlOffset(t, timeZone);
+  if (offsets.size >= MAX_CACHED) offsets.clear();
+  offsets.set(key, start);
+  return start;
+}
+
+const HOUR_MS = 3_600_000;
+const MAX_CACHED = 50_000;
+const offsets = new Map<string, number>();
+
+function intlOffset(t: number, timeZone: string): number {
+  let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  for (const p of formatter(timeZone).formatToParts(t)) {
+    if (p.type === "year") year = Number(p.value);
+    else if (p.type === "month") month = Number(p.value);
+    else if (p.type === "day") day = Number(p.value);
+    else if (p.type === "hour") hour = Number(p.value);
+    else if (p.type === "minute") minute = Number(p.value);
+    else if (p.type === "second") second = Number(p.value);
+  }
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  return Math.round((asUtc - Math.floor(t / 1000) * 1000) / 60000);
 }
 
 /** ISO-8601 in the zone's local time with its offset, e.g. `2026-03-29T03:00:00+02:00`. */

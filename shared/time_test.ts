@@ -50,3 +50,38 @@ Deno.test("zonedToUtc reads naive local times in the zone, DST included", () => 
   );
   assert.throws(() => zonedToUtc("yesterday", "UTC"), /Cannot read local time/);
 });
+
+Deno.test("offsetMinutes agrees with Intl at every minute around DST changes, cached or not", () => {
+  const reference = (t: number, timeZone: string) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric",
+      }).formatToParts(t).map((p) => [p.type, Number(p.value)]),
+    );
+    const local = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
+    return Math.round((local - Math.floor(t / 60_000) * 60_000) / 60_000);
+  };
+  const days = [
+    ["Europe/Berlin", "2026-03-29T00:00:00Z"],
+    ["Europe/Berlin", "2026-10-25T00:00:00Z"],
+    ["America/New_York", "2026-11-01T04:00:00Z"],
+    ["Australia/Lord_Howe", "2026-04-04T13:00:00Z"], // a 30-minute change
+    ["Asia/Kathmandu", "2026-06-01T00:00:00Z"],
+  ] as const;
+  for (const [zone, start] of days) {
+    // Twice over: the second pass reads the cache the first one filled.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let m = 0; m < 6 * 60; m++) {
+        const t = Date.parse(start) + m * 60_000 + 30_000;
+        assert.equal(offsetMinutes(new Date(t), zone), reference(t, zone), `${zone} ${m} ${pass}`);
+      }
+    }
+  }
+});

@@ -9,6 +9,7 @@
  * a quiet night.
  */
 import { BadRecordError } from "../../../shared/errors.ts";
+import { compareReadings } from "../../../shared/reading_order.ts";
 import type { Reading } from "../../../shared/types.ts";
 import { type UnreadableField, UnreadableValues } from "../../../shared/unreadable.ts";
 
@@ -68,8 +69,6 @@ export function toReadings(body: unknown, kind: TelemetryKind): MappedTelemetry 
       byKey.set(`${metric}@${ts}`, device ? { ts, metric, value, device } : { ts, metric, value });
     }
   }
-  const readings = [...byKey.values()].sort((a, b) =>
-    a.ts.localeCompare(b.ts) || a.metric.localeCompare(b.metric)
-  );
+  const readings = [...byKey.values()].sort(compareReadings);
   return { readings, dropped, unreadable: unreadable.list() };
 }

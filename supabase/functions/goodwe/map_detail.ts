@@ -21,6 +21,7 @@ import { UnreadableValues } from "../../../shared/unreadable.ts";
 import { parseSemsDate } from "./dates.ts";
 import type { MapOptions, Mapped } from "./map.ts";
 import { type BaseUnit, isEmptyValue, quantity, roundValue } from "./units.ts";
+import { compareReadings } from "../../../shared/reading_order.ts";
 
 interface Field {
   key: string;
@@ -116,7 +117,7 @@ export function detailReadings(data: Json, options: MapOptions): Mapped {
       STATISTICS,
     );
   }
-  out.readings.sort((a, b) => a.ts.localeCompare(b.ts) || a.metric.localeCompare(b.metric));
+  out.readings.sort(compareReadings);
   out.unreadable = unreadable.list();
   return out;
 }

@@ -12,6 +12,7 @@ import { parseSemsDate } from "./dates.ts";
 import { instantsInOrder } from "./instants.ts";
 import type { MapOptions, Mapped } from "./map.ts";
 import { isEmptyValue, quantity, roundValue } from "./units.ts";
+import { compareText } from "../../../shared/reading_order.ts";
 
 export function pacReadings(data: Record<string, unknown>, options: MapOptions): Mapped {
   const pacs = data.pacs;
@@ -41,6 +42,6 @@ export function pacReadings(data: Record<string, unknown>, options: MapOptions):
     const ts = new Date(at).toISOString();
     byTs.set(ts, { ts, metric: "power_w", value: roundValue(watts) });
   });
-  const readings = [...byTs.values()].sort((a, b) => a.ts.localeCompare(b.ts));
+  const readings = [...byTs.values()].sort((a, b) => compareText(a.ts, b.ts));
   return { readings, dropped, sentinels: 0, unreadable: unreadable.list() };
 }

@@ -29,6 +29,7 @@ import {
 } from "../../../shared/unreadable.ts";
 import { localTimeReader } from "./local_time_reader.ts";
 import { inWindow } from "../../../shared/site_data.ts";
+import { compareText } from "../../../shared/reading_order.ts";
 
 export type SetType = "EnergyAndPowerPv" | "PowerAc";
 
@@ -144,7 +145,7 @@ export function toReadings(body: unknown, options: MapOptions = {}): MappedDay {
       byTs.set(ts, reading);
     }
   }
-  out.readings = [...byTs.values()].sort((x, y) => x.ts.localeCompare(y.ts));
+  out.readings = [...byTs.values()].sort((x, y) => compareText(x.ts, y.ts));
   out.unreadable = unreadable.list();
   return out;
 }

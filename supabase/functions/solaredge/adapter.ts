@@ -33,6 +33,7 @@ import { localCalls } from "./local_range.ts";
 import { type SolarEdgeSeries, toReadings } from "./map.ts";
 import { isOAuth, parseSolarEdgeSecret, type SolarEdgeSecret } from "./secret.ts";
 import { solaredgeTokens } from "./tokens.ts";
+import { compareText } from "../../../shared/reading_order.ts";
 
 export type { SolarEdgeSecret } from "./secret.ts";
 
@@ -173,7 +174,7 @@ export const solaredge: Adapter<SolarEdgeSecret> = {
         data.dropped += mapped.dropped;
         unreadable.merge(mapped.unreadable);
       }
-      data.readings.push(...[...kept.values()].sort((a, b) => a.ts.localeCompare(b.ts)));
+      data.readings.push(...[...kept.values()].sort((a, b) => compareText(a.ts, b.ts)));
       data.intervalsExpected += slots;
       data.intervalsReceived += kept.size;
     }

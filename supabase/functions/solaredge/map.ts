@@ -11,6 +11,7 @@ import { BadRecordError } from "../../../shared/errors.ts";
 import { zonedToUtc } from "../../../shared/time.ts";
 import type { Reading } from "../../../shared/types.ts";
 import { type UnreadableField, UnreadableValues } from "../../../shared/unreadable.ts";
+import { compareText } from "../../../shared/reading_order.ts";
 
 export type SolarEdgeSeries = "power" | "energy";
 
@@ -78,7 +79,7 @@ export function toReadings(
     byTs.set(ts, { ts, metric, value: scale === 1 ? value : round(value) });
   }
   return {
-    readings: [...byTs.values()].sort((a, b) => a.ts.localeCompare(b.ts)),
+    readings: [...byTs.values()].sort((a, b) => compareText(a.ts, b.ts)),
     dropped,
     unreadable: unreadable.list(),
   };
