@@ -91,6 +91,7 @@ export function createFetcherApp<S>(
         deadline,
         claimUntil: new Date(deadline.getTime() - Math.min(30, budget / 4) * 1000),
         maxSites: config.queueMaxSites,
+        cpuBudgetMs: config.cpuLimitMs,
         leaseSeconds: config.queueLeaseSeconds,
         claimBatch: 4,
         deferSeconds: 15 * 60,

@@ -24,6 +24,8 @@ export interface Config {
   siteConcurrency: number;
   /** EDGE_WALL_CLOCK_S: the plan's wall clock (150 s free, 400 s paid); a run stops well before. */
   wallClockSeconds: number;
+  /** EDGE_CPU_MS: the CPU one invocation may use (2,000 on Supabase); a queue run stops well before. */
+  cpuLimitMs: number;
   /** Sites one queue invocation works at most: a stand-in for the 2 s CPU limit. */
   queueMaxSites: number;
   /** Seconds a claimed job's lease lasts; renewed every third of it while the job runs. */
@@ -102,6 +104,7 @@ export function loadConfig(
     initialHistoryHours: positive("INITIAL_HISTORY_HOURS", 24),
     siteConcurrency: positive("SITE_CONCURRENCY", 4),
     wallClockSeconds: positive("EDGE_WALL_CLOCK_S", 150),
+    cpuLimitMs: positive("EDGE_CPU_MS", 2000),
     queueMaxSites: positive("QUEUE_MAX_SITES", 400),
     queueLeaseSeconds: positive("QUEUE_LEASE_S", 120),
     baseUrls: {

@@ -92,7 +92,9 @@ export function mountConnectRoutes<S>(
       query,
     );
     const { sensitive } = adapter.parseSecret(document);
-    for (const s of sensitive) rt.logger.redactor.add(s);
+    // This callback's tokens are masked in its own lines, not in every later line of the worker.
+    const logger = rt.logger.scope({ source });
+    for (const s of sensitive) logger.redactor.add(s);
     const row = await rt.store.saveConnected({
       organizationId: state.organizationId,
       source,
@@ -105,13 +107,13 @@ export function mountConnectRoutes<S>(
     let sites: string[] = [];
     let discoveryError: string | undefined;
     try {
-      const listed = await discoverSites(adapter, row, { ...rt, config, now });
+      const listed = await discoverSites(adapter, row, { ...rt, logger, config, now });
       sites = listed.map((s) => s.vendor_site_id);
     } catch (e) {
       // The tokens are stored; the hourly run will discover the sites.
-      discoveryError = rt.logger.redactor.redact((e as Error).message);
+      discoveryError = logger.redactor.redact((e as Error).message);
     }
-    rt.logger.info("Credential connected", { credential: row.id, sites: sites.length });
+    logger.info("Credential connected", { credential: row.id, sites: sites.length });
     return c.json({
       credentialId: row.id,
       organizationId: row.organization_id,

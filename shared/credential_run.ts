@@ -39,7 +39,7 @@ export async function runCredential<S>(
   parentLog: Logger,
   now: () => Date,
 ): Promise<CredentialOutcome> {
-  const log = parentLog.child({ credential: credential.id });
+  const log = parentLog.scope({ credential: credential.id });
   const fail = (error: unknown) => log.redactor.redact(errorMessage(error));
   let credentialCalls = 0;
   const result = (sites: SiteOutcome[], extra: Partial<CredentialOutcome> = {}) => ({

@@ -1,6 +1,9 @@
 /**
- * Structured JSON logs. Every line passes through a redactor that knows each secret decrypted in
- * this process, so a key that slips into an error message or URL is masked before it is written.
+ * Structured JSON logs. Every line passes through a redactor that knows the secrets decrypted in
+ * its scope, so a key that slips into an error message or URL is masked before it is written.
+ * Scopes (`Logger.scope`) keep that cheap: a credential's scope masks its own secrets and those of
+ * the scopes above it, and each scope above also learns them, for its own rarer lines. A scope is
+ * dropped with its run, so nothing grows with every credential a long-lived worker has seen.
  */
 export type Level = "debug" | "info" | "warn" | "error";
 export type Fields = Record<string, unknown>;
@@ -10,26 +13,62 @@ export interface Logger {
   info(message: string, fields?: Fields): void;
   warn(message: string, fields?: Fields): void;
   error(message: string, fields?: Fields): void;
+  /** The same lines and redactor, with more fields. */
   child(fields: Fields): Logger;
+  /** A child with a redactor of its own (`Redactor.scope`): for a run, or one credential. */
+  scope(fields: Fields): Logger;
   readonly redactor: Redactor;
 }
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export class Redactor {
-  #secrets = new Set<string>();
+  /** Secrets added here: masked by this redactor and every scope below it. */
+  #own = new Set<string>();
+  /** Secrets added in scopes below: masked by this redactor only. */
+  #below = new Set<string>();
+  readonly #parent: Redactor | undefined;
+
+  constructor(parent?: Redactor) {
+    this.#parent = parent;
+  }
+
+  /** A redactor below this one: it masks what this one holds, and what it learns moves up. */
+  scope(): Redactor {
+    return new Redactor(this);
+  }
 
   /** Short strings are not registered: masking "1" everywhere would garble every log line. */
   add(secret: string): void {
-    if (secret.length >= 6) this.#secrets.add(secret);
+    if (secret.length < 6) return;
+    this.#own.add(secret);
+    // Up to the run, not the process: the root keeps only what was added to it directly.
+    for (let up = this.#parent; up && up.#parent; up = up.#parent) up.#below.add(secret);
+  }
+
+  /** How many secrets this redactor masks. */
+  get size(): number {
+    return this.#below.size + this.#lineage().reduce((n, r) => n + r.#own.size, 0);
   }
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) out = out.replaceAll(secret, "[redacted]");
+    for (const r of this.#lineage()) {
+      for (const secret of r.#own) if (out.includes(secret)) out = out.replaceAll(secret, MASK);
+    }
+    for (const secret of this.#below) if (out.includes(secret)) out = out.replaceAll(secret, MASK);
     return out;
   }
+
+  /** This redactor and those above it. */
+  #lineage(): Redactor[] {
+    const chain: Redactor[] = [];
+    for (let r: Redactor | undefined = this.#parent; r; r = r.#parent) chain.push(r);
+    return [this as Redactor, ...chain];
+  }
 }
+
+const MASK = "[redacted]";
 
 export interface LoggerOptions {
   level?: Level;
@@ -60,6 +99,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     warn: emit("warn"),
     error: emit("error"),
     child: (fields) => createLogger({ level, write, redactor, fields: { ...base, ...fields } }),
+    scope: (fields) =>
+      createLogger({ level, write, redactor: redactor.scope(), fields: { ...base, ...fields } }),
     redactor,
   };
 }

@@ -6,6 +6,7 @@
  * one run, recorded by the run's writer (run_recorder.ts).
  */
 import { type RunControl, runCredential } from "./credential_run.ts";
+import { type CpuClock, processCpuMs } from "./cpu_clock.ts";
 import type { ClaimedJob, JobEnd, JobStore } from "./job_store.ts";
 import type { Logger } from "./logger.ts";
 import { mapLimit } from "./pool.ts";
@@ -22,8 +23,13 @@ export interface QueueOptions {
   deadline: Date;
   /** No job is claimed after this instant, so claimed work has time to finish. */
   claimUntil: Date;
-  /** A stand-in for the CPU budget: no job is claimed once this many sites were worked. */
+  /** A second guard on the CPU budget: no job is claimed once this many sites were worked. */
   maxSites: number;
+  /**
+   * This invocation's CPU budget in ms (the Edge limit is 2,000): no job is claimed once 30 % of
+   * it is spent, and no site starts once 60 % is, so the sites in flight finish well inside it.
+   */
+  cpuBudgetMs?: number;
   leaseSeconds: number;
   /** Jobs claimed at once; they run in parallel, one credential each. */
   claimBatch: number;
@@ -33,6 +39,8 @@ export interface QueueOptions {
 
 export interface QueueDeps<S> extends RunDeps<S> {
   jobs: JobStore;
+  /** The CPU used so far (cpu_clock.ts); tests inject one. */
+  cpuMs?: CpuClock;
 }
 
 export interface QueueSummary extends RunSummary {
@@ -41,6 +49,10 @@ export interface QueueSummary extends RunSummary {
 }
 
 const TIME_LIMIT = "Run stopped before the time limit; the job goes back to the queue";
+const CPU_LIMIT = "Run stopped before the CPU limit; the job goes back to the queue";
+/** Shares of the CPU budget at which claims stop, and then new sites. */
+const CLAIM_SHARE = 0.3;
+const SITE_SHARE = 0.6;
 
 export async function runQueue<S>(
   deps: QueueDeps<S>,
@@ -48,10 +60,16 @@ export async function runQueue<S>(
 ): Promise<QueueSummary> {
   const now = deps.now ?? (() => new Date());
   const source = deps.adapter.spec.source;
-  const log = deps.logger.child({ run: options.runId, source, owner: options.owner });
+  const log = deps.logger.scope({ run: options.runId, source, owner: options.owner });
+  const cpuMs = deps.cpuMs ?? processCpuMs;
+  const cpu0 = cpuMs();
+  const cpuSpent = (share: number) =>
+    options.cpuBudgetMs !== undefined && cpuMs() - cpu0 >= share * options.cpuBudgetMs;
   let stopReason: string | undefined;
   const control: RunControl = {
-    stopReason: () => stopReason ?? (now() >= options.deadline ? TIME_LIMIT : undefined),
+    stopReason: () =>
+      stopReason ??
+        (now() >= options.deadline ? TIME_LIMIT : cpuSpent(SITE_SHARE) ? CPU_LIMIT : undefined),
     stop: (reason) => void (stopReason ??= reason),
   };
   const outcomes: CredentialOutcome[] = [];
@@ -65,7 +83,10 @@ export async function runQueue<S>(
   }, Math.max(1, options.leaseSeconds / 3) * 1000);
   let released = 0;
   try {
-    while (!stopReason && now() < options.claimUntil && sitesWorked < options.maxSites) {
+    while (
+      !stopReason && now() < options.claimUntil && sitesWorked < options.maxSites &&
+      !cpuSpent(CLAIM_SHARE)
+    ) {
       const claimed = await deps.jobs.claim(
         source,
         options.owner,
@@ -97,6 +118,9 @@ export async function runQueue<S>(
     }
   } catch (error) {
     const message = log.redactor.redact(errorMessage(error));
+    // The run's scope masks its credentials' secrets; the handler that maps this error above
+    // it does not know them.
+    if (error instanceof Error) error.message = message;
     log.error("Queue run failed", { error: message });
     clearInterval(renew);
     released = await deps.jobs.release(options.owner).catch(() => 0);

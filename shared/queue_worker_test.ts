@@ -153,6 +153,33 @@ Deno.test("sites the time limit skipped leave their job to be released, not fail
   for (const s of store.sites) assert.equal(s.consecutive_failures, 0);
 });
 
+Deno.test("near the CPU budget no job is claimed and no site starts; the job goes back", async () => {
+  const { store, deps, siteIds } = await world();
+  const q = memoryJobs([
+    job("j1", "good", siteIds("good")),
+    job("j2", "other", siteIds("other")),
+  ]);
+  // Every read of the clock finds 400 ms more spent: 30 % of 2,000 is passed at the second
+  // claim check, 60 % before the second site starts.
+  let cpu = 0;
+  const summary = await runQueue(
+    { ...deps, jobs: q.store, cpuMs: () => (cpu += 400) - 400 },
+    { ...OPTIONS, claimBatch: 1, cpuBudgetMs: 2000 },
+  );
+  assert.equal(q.log.claims, 1);
+  const statuses = store.results.map((r) => r.status).sort();
+  assert.ok(statuses.includes("skipped"), statuses.join());
+  assert.ok(
+    summary.sites.filter((s) => s.status === "skipped").every((s) =>
+      s.error === "Run stopped before the CPU limit; the job goes back to the queue"
+    ),
+  );
+  // The job with skipped sites is released, not failed; the other was never claimed.
+  assert.equal(q.ended.size, 0);
+  assert.equal(summary.released, 1);
+  for (const s of store.sites) assert.equal(s.consecutive_failures, 0);
+});
+
 Deno.test("no job is claimed after the claim deadline or past the site budget", async () => {
   const { deps, siteIds } = await world();
   const late = memoryJobs([job("j1", "good", siteIds("good"))]);

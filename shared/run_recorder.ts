@@ -10,10 +10,10 @@ import type {
   RunSummary,
   SiteOutcome,
 } from "./run_types.ts";
-import type { CredentialStore, RunCounts, RunStore, SiteStore } from "./store.ts";
+import type { CredentialStore, RunCounts, RunStore, SiteResult } from "./store.ts";
 
 /** What the writer writes: run rows, site statuses, and a credential's needs_reauth. */
-type RunWrites = RunStore & SiteStore & Pick<CredentialStore, "markCredential">;
+type RunWrites = RunStore & Pick<CredentialStore, "markCredential">;
 import type { Source } from "./types.ts";
 
 /** The id of a dry run, which has no row. */
@@ -44,21 +44,18 @@ export async function recordCredential(
     if (dryRun) say(`mark credential ${outcome.credentialId} needs_reauth: ${outcome.needsReauth}`);
     else await store.markCredential(outcome.credentialId, "needs_reauth", outcome.needsReauth);
   }
+  if (!dryRun) {
+    await store.recordSites(outcome.sites.map((site) => siteResult(runId, site)));
+    return;
+  }
   for (const site of outcome.sites) {
-    if (!dryRun) await recordSite(store, runId, site);
-    else if (site.status === "failed") {
-      say(`record failure on site ${site.vendorSiteId}: ${site.error}`);
-    } else if (site.status === "deferred") {
-      say(`record pause on site ${site.vendorSiteId}: ${site.error}`);
-    }
+    if (site.status === "failed") say(`record failure on site ${site.vendorSiteId}: ${site.error}`);
+    if (site.status === "deferred") say(`record pause on site ${site.vendorSiteId}: ${site.error}`);
   }
 }
 
-async function recordSite(store: RunWrites, runId: string, site: SiteOutcome): Promise<void> {
-  // Only a failure counts toward the site's consecutive failures; a deferral says why it waits.
-  if (site.status === "failed") await store.siteFailed(site.siteId, site.error ?? "Failed");
-  if (site.status === "deferred") await store.sitePaused(site.siteId, site.error ?? "Deferred");
-  await store.siteResult({
+function siteResult(runId: string, site: SiteOutcome): SiteResult {
+  return {
     runId,
     organizationId: site.organizationId,
     credentialId: site.credentialId,
@@ -73,7 +70,8 @@ async function recordSite(store: RunWrites, runId: string, site: SiteOutcome): P
     apiCalls: site.apiCalls,
     objectKeys: site.objectKeys,
     error: site.error,
-  });
+    syncedThrough: site.syncedThrough,
+  };
 }
 
 export function summarize(

@@ -73,6 +73,11 @@ export interface SiteOutcome {
   credentialId: string;
   status: SiteStatus;
   objectKeys: string[];
+  /**
+   * The end of the last window whose object landed: the watermark moves there (never back), also
+   * when a later window failed. Unset when no window landed.
+   */
+  syncedThrough?: Date;
   readings: number;
   /** The vendor calls made for this site alone, retries included. */
   apiCalls: number;

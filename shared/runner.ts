@@ -17,7 +17,7 @@ export async function runSync<S>(deps: RunDeps<S>, options: RunOptions): Promise
   const now = deps.now ?? (() => new Date());
   const source = deps.adapter.spec.source;
   const runId = options.runId ?? await startRun(deps.store, source, options);
-  const log = deps.logger.child({ run: runId, source });
+  const log = deps.logger.scope({ run: runId, source });
   let stopReason: string | undefined;
   const control: RunControl = {
     stopReason: () =>
@@ -52,6 +52,9 @@ export async function runSync<S>(deps: RunDeps<S>, options: RunOptions): Promise
     });
   } catch (error) {
     const message = log.redactor.redact(errorMessage(error));
+    // The run's scope masks its credentials' secrets; the handler that maps this error above
+    // it does not know them.
+    if (error instanceof Error) error.message = message;
     log.error("Sync run failed", { error: message });
     const partial = summarize(runId, outcomes, stopReason);
     if (!options.dryRun) await deps.store.finishRun(runId, partial.counts, message).catch(() => {});

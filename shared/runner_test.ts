@@ -66,6 +66,29 @@ Deno.test("after missed runs the gap is fetched in windows and the watermark mov
   ]);
 });
 
+Deno.test("a catch-up whose fourth upload fails keeps the three windows that landed", async () => {
+  const { store, puts, deps } = await world();
+  await runSync(deps, { trigger: "manual", credentialId: "good" });
+  const a = store.sites.find((s) => s.vendor_site_id === "11")!;
+  a.synced_through = new Date("2026-06-05T12:00:00Z");
+  a.consecutive_failures = 2;
+  puts.clear();
+  const put = deps.objects.put;
+  deps.objects.put = (key, body) =>
+    key.endsWith("2026-06-07/site_11_000000.json")
+      ? Promise.reject(new Error("Cannot upload: S3 answered 503"))
+      : put(key, body);
+  const summary = await runSync(deps, { trigger: "manual", credentialId: "good", siteId: "11" });
+  assert.equal(summary.sites[0].status, "failed");
+  assert.equal(puts.size, 3);
+  // The watermark moves to the last landed window and never past the failed one.
+  assert.equal(a.synced_through?.toISOString(), "2026-06-06T12:00:00.000Z");
+  assert.equal(a.last_object_key, "raw/solaredge/org-good/2026-06-06/site_11_120000.json");
+  assert.match(a.last_error!, /S3 answered 503/);
+  // Windows landed, so earlier failures are over; this one counts once.
+  assert.equal(a.consecutive_failures, 1);
+});
+
 Deno.test("secrets never reach S3 bodies, logs or results", async () => {
   const { puts, logs, store, deps } = await world();
   await runSync(deps, { trigger: "manual" });

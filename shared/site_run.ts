@@ -1,7 +1,7 @@
 /**
  * One site within a run: plan its windows, sync them oldest first with `syncSiteWindow`, and stop
- * at the first failure so the watermark never jumps a gap. It returns the site's outcome and
- * writes nothing but what the unit of work writes (object, watermark); the run's writer
+ * at the first failure so the watermark never jumps a gap. It returns the site's outcome, with how
+ * far its windows landed, and writes nothing but the unit of work's objects; the run's writer
  * (run_recorder.ts) records the rest.
  */
 import {
@@ -58,8 +58,11 @@ export async function runSite<S>(
     intervalsExpected: 0,
     intervalsReceived: 0,
   };
+  // The end of the last window that landed: how far the writer moves the watermark.
+  let syncedThrough: Date | undefined;
   const outcome = (status: SiteOutcome["status"], error?: string): SiteOutcome => ({
     ...siteOutcome(site, status, error),
+    ...(syncedThrough ? { syncedThrough } : {}),
     objectKeys: keys,
     readings: totals.readings,
     windows,
@@ -71,13 +74,13 @@ export async function runSite<S>(
         {
           adapter: deps.adapter,
           ctx,
-          store: deps.store,
           objects: deps.objects,
           dryRun: options.dryRun ? (deps.dryRunReport ?? (() => {})) : undefined,
         },
         { runId, site, window },
       );
       keys.push(r.objectKey);
+      syncedThrough = window.to;
       totals.readings += r.readings;
       totals.dropped += r.dropped;
       totals.intervalsExpected += r.intervalsExpected;

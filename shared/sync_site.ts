@@ -1,14 +1,16 @@
 /**
- * The unit of work: one site and one window. Fetch from the vendor, upload the envelope, record
- * the outcome on the site. The watermark moves only after the upload succeeded. Orchestration
- * (which sites, which windows) lives in runner.ts so that a queue can drive this later.
+ * The unit of work: one site and one window. Fetch from the vendor and upload the envelope; a
+ * window counts as landed only once the upload succeeded, and only landed windows move the
+ * watermark, which the run's writer (run_recorder.ts) records with the site's result, in one
+ * statement for all of a credential's sites. Orchestration (which sites, which windows) lives in
+ * site_run.ts and above.
  */
 import { buildEnvelope } from "./envelope.ts";
 import { assertReadable } from "./unreadable.ts";
 import { objectKey } from "./keys.ts";
 import type { DryRunWrite } from "./run_types.ts";
 import type { ObjectStore } from "./s3.ts";
-import type { SiteRow, SiteStore } from "./store.ts";
+import type { SiteRow } from "./store.ts";
 import type { Adapter, AdapterContext } from "./types.ts";
 import type { AlignedWindow } from "./windows.ts";
 
@@ -21,7 +23,6 @@ export interface SiteJob {
 export interface SiteJobDeps<S> {
   adapter: Adapter<S>;
   ctx: AdapterContext<S>;
-  store: SiteStore;
   objects: ObjectStore;
   /** A dry run: the object and the watermark are described here instead of written. */
   dryRun?: (write: DryRunWrite) => void;
@@ -80,7 +81,6 @@ export async function syncSiteWindow<S>(
     });
   } else {
     await deps.objects.put(key, body);
-    await deps.store.siteSynced(site.id, job.window.to, key);
   }
   return {
     objectKey: key,

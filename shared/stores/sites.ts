@@ -25,13 +25,6 @@ export interface SiteStore {
   /** Upserts what the vendor listed and marks the credential's other sites inactive. */
   reconcileSites(credential: CredentialRow, sites: VendorSite[]): Promise<SiteRow[]>;
   activeSites(credentialId: string): Promise<SiteRow[]>;
-  siteSynced(siteId: string, syncedThrough: Date, objectKey: string): Promise<void>;
-  siteFailed(siteId: string, error: string): Promise<void>;
-  /**
-   * The vendor asked to leave the credential alone (a spent month's quota): the site says why,
-   * and its consecutive failures stay as they were, since nothing about the site failed.
-   */
-  sitePaused(siteId: string, reason: string): Promise<void>;
 }
 
 export function createSiteStore(sql: Sql): SiteStore {
@@ -74,31 +67,6 @@ export function createSiteStore(sql: Sql): SiteStore {
         from public.inverter_sites
         where credential_id = ${credentialId} and active
         order by vendor_site_id`;
-    },
-
-    async siteSynced(siteId, syncedThrough, objectKey) {
-      // greatest(): a resync of an old range must not pull the watermark back.
-      await sql`
-        update public.inverter_sites
-        set synced_through = greatest(synced_through, ${syncedThrough}),
-            last_attempt_at = now(), last_success_at = now(), last_error = null,
-            consecutive_failures = 0, last_object_key = ${objectKey}, updated_at = now()
-        where id = ${siteId}`;
-    },
-
-    async siteFailed(siteId, error) {
-      await sql`
-        update public.inverter_sites
-        set last_attempt_at = now(), last_error = ${error},
-            consecutive_failures = consecutive_failures + 1, updated_at = now()
-        where id = ${siteId}`;
-    },
-
-    async sitePaused(siteId, reason) {
-      await sql`
-        update public.inverter_sites
-        set last_attempt_at = now(), last_error = ${reason}, updated_at = now()
-        where id = ${siteId}`;
     },
   };
   return store;

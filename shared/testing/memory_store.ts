@@ -162,26 +162,25 @@ export function memoryStore(
       store.runs.set(id, { counts, error, finished: true });
       return Promise.resolve();
     },
-    siteSynced(id, through, key) {
-      const s = store.sites.find((s) => s.id === id)!;
-      if (!s.synced_through || through > s.synced_through) s.synced_through = through;
-      s.last_error = null;
-      s.consecutive_failures = 0;
-      s.last_object_key = key;
-      return Promise.resolve();
-    },
-    siteFailed(id, error) {
-      const s = store.sites.find((s) => s.id === id)!;
-      s.last_error = error;
-      s.consecutive_failures++;
-      return Promise.resolve();
-    },
-    sitePaused(id, reason) {
-      store.sites.find((s) => s.id === id)!.last_error = reason;
-      return Promise.resolve();
-    },
-    siteResult(r) {
-      store.results.push(r);
+    recordSites(results) {
+      for (const r of results) {
+        store.results.push(r);
+        const s = store.sites.find((s) => s.id === r.siteId);
+        if (!s) continue;
+        const landed = r.syncedThrough !== undefined;
+        if (landed && (!s.synced_through || r.syncedThrough! > s.synced_through)) {
+          s.synced_through = r.syncedThrough!;
+        }
+        if (r.objectKeys?.length) s.last_object_key = r.objectKeys.at(-1)!;
+        if (r.status === "succeeded" || landed) {
+          s.last_error = null;
+          s.consecutive_failures = 0;
+        }
+        if (r.status === "failed" || r.status === "deferred") {
+          s.last_error = r.error ?? (r.status === "failed" ? "Failed" : "Deferred");
+        }
+        if (r.status === "failed") s.consecutive_failures++;
+      }
       return Promise.resolve();
     },
   };
