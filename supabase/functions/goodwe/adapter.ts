@@ -37,7 +37,9 @@ const spec = {
   resolutionMinutes: 5,
   // One window per plant-local day: the day sets are asked for by local date, one call each.
   windowAlignment: { localDay: true },
-  rateLimits: { concurrency: 1 },
+  // GoodWe publishes no limit; 60 calls a minute per account is a cautious pace of our own (the
+  // README's table of assumptions), which GOODWE_PER_MINUTE or a credential's plan overrides.
+  rateLimits: { concurrency: 1, perMinute: 60 },
   endpoints: [
     SEMS_PLUS_LOGIN_PATH,
     LEGACY_LOGIN_PATH,
