@@ -18,6 +18,8 @@ import { requireServiceKey } from "./service_key.ts";
 import { parseRunRequest } from "./run_request.ts";
 import { startRun } from "./run_recorder.ts";
 import { runSync } from "./runner.ts";
+import { errorMessage } from "./site_run.ts";
+import { planSiteCadences } from "./cadence_run.ts";
 import { runQueue } from "./queue_worker.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import type { Adapter } from "./types.ts";
@@ -85,17 +87,28 @@ export function createFetcherApp<S>(
       const owner = `${source}:${runId}`;
       // On `beforeunload` the jobs go back to the queue at once, instead of at lease expiry.
       const leave = rt.invocation?.onRelease(() => rt.jobs!.release(owner));
-      work = runQueue({ ...deps, jobs: rt.jobs! }, {
-        runId,
-        owner,
-        deadline,
-        claimUntil: new Date(deadline.getTime() - Math.min(30, budget / 4) * 1000),
-        maxSites: config.queueMaxSites,
-        cpuBudgetMs: config.cpuLimitMs,
-        leaseSeconds: config.queueLeaseSeconds,
-        claimBatch: 4,
-        deferSeconds: 15 * 60,
-      }).finally(() => leave?.());
+      // The cadence comes first: the next enqueue reads it. A planner that fails slows nothing.
+      const planned = planSiteCadences({
+        spec: adapter.spec,
+        store: rt.store,
+        vendorConfig: config.vendors[source],
+        config,
+      }).catch((error) =>
+        rt.logger.warn("Cannot plan the sites' cadence", { source, error: errorMessage(error) })
+      );
+      work = planned.then(() =>
+        runQueue({ ...deps, jobs: rt.jobs! }, {
+          runId,
+          owner,
+          deadline,
+          claimUntil: new Date(deadline.getTime() - Math.min(30, budget / 4) * 1000),
+          maxSites: config.queueMaxSites,
+          cpuBudgetMs: config.cpuLimitMs,
+          leaseSeconds: config.queueLeaseSeconds,
+          claimBatch: 4,
+          deferSeconds: 15 * 60,
+        })
+      ).finally(() => leave?.());
     } else {
       work = runSync(deps, { ...request, runId, deadline });
     }

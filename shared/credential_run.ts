@@ -52,7 +52,15 @@ export async function runCredential<S>(
     (await deps.store.activeSites(credential.id)).filter((s) => matchesSite(s, options));
   // Checked before decryption and discovery too: those call the vendor and take time.
   const early = control.stopReason();
-  if (early) return result((await stored()).map((s) => siteOutcome(s, "skipped", early)));
+  // A site list cut short this way is skipped too, so its discovery job is held, not closed.
+  const skippedListing = (error: string) =>
+    options.listSites === false ? {} : { listing: { status: "skipped" as const, error } };
+  if (early) {
+    return result(
+      (await stored()).map((s) => siteOutcome(s, "skipped", early)),
+      skippedListing(early),
+    );
+  }
   let ctx: AdapterContext<S> & { forSite(count: () => void): AdapterContext<S> };
   try {
     ctx = await openCredential(deps.adapter, credential, {
@@ -70,8 +78,13 @@ export async function runCredential<S>(
   } catch (error) {
     const message = fail(error);
     // A token renewal the run's time cut short fails nothing: the sites wait for the next run.
-    const status = error instanceof OutOfTimeError ? "skipped" : "failed";
-    return result((await stored()).map((s) => siteOutcome(s, status, message)), {
+    if (error instanceof OutOfTimeError) {
+      return result(
+        (await stored()).map((s) => siteOutcome(s, "skipped", message)),
+        { error: message, ...skippedListing(message) },
+      );
+    }
+    return result((await stored()).map((s) => siteOutcome(s, "failed", message)), {
       error: message,
     });
   }

@@ -107,6 +107,9 @@ export async function runQueue<S>(
             outcomes.push(result.outcome);
             await recordCredential(deps.store, options.runId, result.outcome);
           }
+          // Closed only once their watermarks are written: a site out of its job with its old
+          // watermark would look due to an enqueue in between, and be fetched again.
+          if (result.done) await deps.jobs.finishSites(job.jobId, options.owner, result.done);
           if (result.end) {
             ended.push({
               jobId: job.jobId,
@@ -145,7 +148,7 @@ async function runJob<S>(
   control: RunControl,
   log: Logger,
   now: () => Date,
-): Promise<{ outcome?: CredentialOutcome; end?: JobEnd }> {
+): Promise<{ outcome?: CredentialOutcome; end?: JobEnd; done?: string[] }> {
   const [credential] = await deps.store.credentials(deps.adapter.spec.source, job.credentialId);
   if (!credential || credential.status !== "active") {
     const error = `Cannot run the job: credential ${job.credentialId} is ${
@@ -180,8 +183,7 @@ async function runJob<S>(
     return { outcome, end };
   }
   const done = outcome.sites.filter((s) => s.status === "succeeded").map((s) => s.siteId);
-  await deps.jobs.finishSites(job.jobId, options.owner, done);
-  return { outcome, end: jobEnd(outcome, options, now) };
+  return { outcome, end: jobEnd(outcome, options, now), done };
 }
 
 /**
@@ -193,10 +195,10 @@ export function discoveryEnd(
   options: Pick<QueueOptions, "deferSeconds">,
   now: () => Date,
 ): JobEnd | undefined {
-  if (outcome.error) return { outcome: "failed", error: outcome.error };
   const listing = outcome.listing;
+  if (listing?.status === "skipped") return undefined;
+  if (outcome.error) return { outcome: "failed", error: outcome.error };
   if (!listing) return { outcome: "succeeded" };
-  if (listing.status === "skipped") return undefined;
   if (listing.status === "deferred") {
     const waitMs = listing.retryAfterMs ?? options.deferSeconds * 1000;
     return {
@@ -219,7 +221,9 @@ export function jobEnd(
   now: () => Date,
 ): JobEnd | undefined {
   const failed = outcome.sites.find((s) => s.status === "failed");
-  if (outcome.error && !failed) return { outcome: "failed", error: outcome.error };
+  // A credential the run's time cut short (a token renewal) skipped its sites: held, not failed.
+  const cutShort = outcome.sites.length > 0 && outcome.sites.every((s) => s.status === "skipped");
+  if (outcome.error && !failed && !cutShort) return { outcome: "failed", error: outcome.error };
   if (failed) {
     const error = `Site ${failed.vendorSiteId}: ${failed.error ?? "failed"}`;
     return { outcome: "failed", error };

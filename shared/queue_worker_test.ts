@@ -103,6 +103,23 @@ Deno.test("a queue run syncs each claimed job's sites and ends every job succeed
   assert.equal(q.log.claims, 2);
 });
 
+Deno.test("a site leaves its job only once its watermark is written", async () => {
+  const { store, deps, siteIds } = await world();
+  const q = memoryJobs([job("j1", "good", siteIds("good"))]);
+  // An enqueue between the two would find the site in no open job and with its old watermark.
+  const watermarksAtClose: Array<Date | null> = [];
+  const finishSites = q.store.finishSites;
+  q.store.finishSites = (jobId, owner, ids) => {
+    for (const id of ids) {
+      watermarksAtClose.push(store.sites.find((s) => s.id === id)!.synced_through ?? null);
+    }
+    return finishSites(jobId, owner, ids);
+  };
+  await runQueue({ ...deps, jobs: q.store }, OPTIONS);
+  assert.equal(watermarksAtClose.length, 2);
+  assert.ok(watermarksAtClose.every((w) => w !== null), "closed before its watermark moved");
+});
+
 Deno.test("a job works only its own sites, not the rest of its credential", async () => {
   const { store, deps, siteIds } = await world();
   const [first, second] = siteIds("good");
@@ -243,6 +260,45 @@ Deno.test("a paused site defers its job to later; a failure wins over a pause", 
     outcome: "failed",
     error: "Cannot decrypt",
   });
+});
+
+Deno.test("a discovery job the time limit cut short goes back to the queue, unlisted", async () => {
+  const { deps } = await world();
+  const paths = recordCalls(deps);
+  const q = memoryJobs([{ ...job("d1", "good", []), kind: "discover" as const }]);
+  const summary = await runQueue({ ...deps, jobs: q.store }, {
+    ...OPTIONS,
+    deadline: NOW,
+    claimUntil: new Date(NOW.getTime() + 1),
+  });
+  assert.equal(q.ended.size, 0, "not closed as if it had listed the sites");
+  assert.equal(summary.released, 1);
+  assert.deepEqual(paths, []);
+  assert.equal(q.log.enqueues, 0);
+});
+
+Deno.test("a credential whose token renewal ran out of time holds its job, not fails it", () => {
+  const skipped = {
+    siteId: "s",
+    vendorSiteId: "v",
+    organizationId: "o",
+    credentialId: "c",
+    status: "skipped" as const,
+    objectKeys: [],
+    readings: 0,
+    apiCalls: 0,
+    error: "Out of time",
+  };
+  const outcome = { credentialId: "c", sites: [skipped], apiCalls: 0, error: "Out of time" };
+  assert.equal(jobEnd(outcome, OPTIONS, () => NOW), undefined);
+  assert.equal(
+    discoveryEnd(
+      { ...outcome, sites: [], listing: { status: "skipped", error: "Out of time" } },
+      OPTIONS,
+      () => NOW,
+    ),
+    undefined,
+  );
 });
 
 /** The vendor paths a world's runs called, in order. */

@@ -68,6 +68,8 @@ export interface AdapterSpec {
   /** How the core cuts time into windows, one S3 object each; default `maxRangeHours` UTC hours. */
   windowAlignment?: WindowAlignment;
   rateLimits: { perMinute?: number; perDay?: number; perMonth?: number; concurrency: number };
+  /** Vendor calls one window of one site costs (the cadence planner's unit); default 2. */
+  callsPerWindow?: number;
   endpoints: readonly string[];
 }
 

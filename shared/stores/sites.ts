@@ -25,6 +25,17 @@ export interface SiteStore {
   /** Upserts what the vendor listed and marks the credential's other sites inactive. */
   reconcileSites(credential: CredentialRow, sites: VendorSite[]): Promise<SiteRow[]>;
   activeSites(credentialId: string): Promise<SiteRow[]>;
+  /** Each active credential of a vendor with its plan and its number of active sites. */
+  cadenceScopes(source: Source): Promise<CadenceScopeRow[]>;
+  /** Sets the planned cadence of the credentials' active sites, writing only what changes. */
+  setCadence(credentialIds: string[], hours: number, note: string | null): Promise<void>;
+}
+
+export interface CadenceScopeRow {
+  id: string;
+  label: string;
+  plan?: Record<string, unknown>;
+  sites: number;
 }
 
 export function createSiteStore(sql: Sql): SiteStore {
@@ -67,6 +78,24 @@ export function createSiteStore(sql: Sql): SiteStore {
         from public.inverter_sites
         where credential_id = ${credentialId} and active
         order by vendor_site_id`;
+    },
+
+    async cadenceScopes(source) {
+      return await sql<CadenceScopeRow[]>`
+        select c.id, c.label, c.plan, count(s.id)::int as sites
+        from public.inverter_credentials c
+        left join public.inverter_sites s on s.credential_id = c.id and s.active
+        where c.source = ${source} and c.status = 'active'
+        group by c.id`;
+    },
+
+    async setCadence(credentialIds, hours, note) {
+      if (credentialIds.length === 0) return;
+      await sql`
+        update public.inverter_sites
+        set cadence_hours = ${hours}, cadence_note = ${note}, updated_at = now()
+        where credential_id = any(${credentialIds}::uuid[]) and active
+          and (cadence_hours, cadence_note) is distinct from (${hours}::int, ${note}::text)`;
     },
   };
   return store;

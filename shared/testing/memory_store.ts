@@ -10,7 +10,13 @@ import type { VendorSite } from "../types.ts";
 export interface MemoryStore extends Store {
   creds: CredentialRow[];
   sites: Array<
-    SiteRow & { active: boolean; last_error: string | null; last_object_key: string | null }
+    SiteRow & {
+      active: boolean;
+      last_error: string | null;
+      last_object_key: string | null;
+      cadence_hours?: number;
+      cadence_note?: string | null;
+    }
   >;
   runs: Map<string, { counts?: RunCounts; error?: string; finished: boolean }>;
   results: SiteResult[];
@@ -160,6 +166,25 @@ export function memoryStore(
     },
     finishRun(id, counts, error) {
       store.runs.set(id, { counts, error, finished: true });
+      return Promise.resolve();
+    },
+    cadenceScopes(source) {
+      return Promise.resolve(
+        store.creds.filter((c) => c.source === source && c.status === "active").map((c) => ({
+          id: c.id,
+          label: c.label,
+          plan: c.plan,
+          sites: store.sites.filter((s) => s.credential_id === c.id && s.active).length,
+        })),
+      );
+    },
+    setCadence(ids, hours, note) {
+      for (const s of store.sites) {
+        if (ids.includes(s.credential_id) && s.active) {
+          s.cadence_hours = hours;
+          s.cadence_note = note;
+        }
+      }
       return Promise.resolve();
     },
     recordSites(results) {

@@ -1,5 +1,5 @@
 /**
- * The queue under real concurrency: two invocations racing `private.claim_jobs` on their own
+ * The queue under real concurrency: four invocations racing `private.claim_jobs` on their own
  * connections never claim one job twice, and never hold jobs of one credential at the same time.
  */
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ const JOBS_PER_CREDENTIAL = 4;
 type Claim = { owner: string; job_id: string; credential_id: string };
 
 stackTest(
-  "two invocations racing claim_jobs never claim one job or one credential twice",
+  "invocations racing claim_jobs never claim one job or one credential twice",
   async (sql) => {
     const [org] =
       await sql`insert into public.organizations (name) values ('Queue race') returning id`;
@@ -37,12 +37,14 @@ stackTest(
     )
     insert into public.sync_job_sites (job_id, site_id) select vendor_site_id::uuid, id from sites`;
     const mine = new Set(jobs.map((j) => j.id));
-    const owners = ["race-a", "race-b"].map((o) => `${o}-${crypto.randomUUID()}`);
+    const owners = ["race-a", "race-b", "race-c", "race-d"].map((o) =>
+      `${o}-${crypto.randomUUID()}`
+    );
     const clients = owners.map(() =>
       postgres(env.SUPABASE_DB_URL, { max: 1, prepare: false, onnotice: () => {} })
     );
     try {
-      // Each invocation claims a few jobs at a time, as a worker does, on its own connection, both
+      // Each invocation claims a few jobs at a time, as a worker does, on its own connection, all
       // at once. A credential whose claim the other is making at that instant is skipped for that
       // call only, so a claimer stops after a few empty calls in a row.
       const claims = (await Promise.all(owners.map(async (owner, i) => {
@@ -72,8 +74,8 @@ stackTest(
       for (const [credential, set] of ownersByCredential) {
         assert.equal(set.size, 1, `credential ${credential} ran in two invocations at once`);
       }
-      // Both invocations got work: the race was real, not one claimer taking everything first.
-      assert.deepEqual(new Set(claims.map((c) => c.owner)).size, 2);
+      // Several invocations got work: the race was real, not one claimer taking everything first.
+      assert.ok(new Set(claims.map((c) => c.owner)).size >= 2);
     } finally {
       // Any other due work the claimers took goes back to the queue untouched.
       for (const owner of owners) await sql`select private.release_jobs(${owner})`;

@@ -126,6 +126,34 @@ stackTest("two dispatchers never process one job twice", async (sql) => {
   assert.ok(results.every((r) => r.n === 1), "a site was synced twice");
 });
 
+stackTest(
+  "a queue run plans a wider cadence for sites whose monthly budget cannot pay hourly",
+  async (sql) => {
+    const q = await queued(sql, 2);
+    // 1,000 calls a month for two sites: hourly fetches (two calls each) would need thousands.
+    await sql`update public.inverter_credentials set plan = '{"perMonth": 1000}'::jsonb
+    where id = ${q.credentialId}`;
+    await waitForRun(sql, await queueRun());
+    const sites = await sql<{ cadence_hours: number; cadence_note: string | null }[]>`
+    select cadence_hours, cadence_note from public.inverter_sites
+    where id = any(${q.siteIds}::uuid[])`;
+    assert.equal(sites.length, 2);
+    for (const s of sites) {
+      assert.ok(s.cadence_hours > 1, `cadence ${s.cadence_hours}`);
+      assert.match(s.cadence_note ?? "", /^Fetched every \d+ h: 2 sites share 1000 calls a month/);
+    }
+    // Two hours behind, an hourly site would be due; these wait for their cadence.
+    await sql`update public.inverter_sites
+    set synced_through = date_trunc('hour', now()) - interval '2 hours'
+    where id = any(${q.siteIds}::uuid[])`;
+    await sql`select private.enqueue_due_jobs('solaredge')`;
+    const [open] = await sql`
+    select count(*)::int as n from public.sync_job_sites where site_id = any(${q.siteIds}::uuid[])
+      and open`;
+    assert.equal(open.n, 0);
+  },
+);
+
 stackTest("a job whose vendor keeps failing ends dead with its error", async (sql) => {
   const q = await queued(sql, 1, { maxAttempts: 2 });
   // Every data answer is malformed: the site fails at once, without retries.

@@ -49,6 +49,7 @@ const spec = {
   // `granularity=day` returns up to 288 five-minute intervals; one day per call keeps calls few.
   maxRangeHours: 24,
   rateLimits: { perMinute: 10, perMonth: 1000, concurrency: 1 },
+  callsPerWindow: 2,
   endpoints: [
     "/systems",
     "/systems/{system_id}/telemetry/production_micro",

@@ -40,6 +40,7 @@ const spec = {
   // GoodWe publishes no limit; 60 calls a minute per account is a cautious pace of our own (the
   // README's table of assumptions), which GOODWE_PER_MINUTE or a credential's plan overrides.
   rateLimits: { concurrency: 1, perMinute: 60 },
+  callsPerWindow: 2,
   endpoints: [
     SEMS_PLUS_LOGIN_PATH,
     LEGACY_LOGIN_PATH,

@@ -65,6 +65,7 @@ const spec = {
   windowAlignment: { localDay: true },
   // The per-5-minute number is plan-specific: the core takes `perFiveMinutes` from the plan.
   rateLimits: { concurrency: 1 },
+  callsPerWindow: 3,
   endpoints: [
     "/v1/plants",
     "/v1/plants/{plantId}",

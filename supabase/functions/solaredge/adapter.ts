@@ -51,6 +51,7 @@ const spec = {
   // The free tier's 2,000 credits a month are no default: fleet plans get more. Set
   // `plan.perMonth` per credential (or SOLAREDGE_PER_MONTH) to spend from its `quota_budgets` row.
   rateLimits: { concurrency: 3 },
+  callsPerWindow: 2,
   endpoints: ["/sites", "/sites/{siteId}", "/sites/{siteId}/power", "/sites/{siteId}/energy"],
 } as const;
 
