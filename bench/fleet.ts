@@ -4,8 +4,10 @@
  * fleet. Sites spread evenly over the four vendors, credentials evenly over the vendors (at least
  * one each), and each vendor's sites round-robin over its credentials.
  */
-export const BENCH_VENDORS = ["solaredge", "enphase", "sma", "goodwe"] as const;
-export type BenchVendor = typeof BENCH_VENDORS[number];
+import { type Source, SOURCES } from "../shared/vendors.ts";
+
+export const BENCH_VENDORS = SOURCES;
+export type BenchVendor = Source;
 
 export interface PlannedSite {
   /** The id the vendor's API uses, as `inverter_sites.vendor_site_id` stores it. */

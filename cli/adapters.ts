@@ -4,8 +4,10 @@ import { goodwe } from "../supabase/functions/goodwe/adapter.ts";
 import { sma } from "../supabase/functions/sma/adapter.ts";
 import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
 import type { Adapter } from "../shared/types.ts";
+import { isSource, type Source } from "../shared/vendors.ts";
 
-export const adapters: Record<string, Adapter<unknown>> = {
+/** Typed by the registry, so a vendor registered without its adapter here does not compile. */
+export const adapters: Record<Source, Adapter<unknown>> = {
   solaredge: solaredge as Adapter<unknown>,
   enphase: enphase as Adapter<unknown>,
   sma: sma as Adapter<unknown>,
@@ -13,7 +15,7 @@ export const adapters: Record<string, Adapter<unknown>> = {
 };
 
 export function adapterFor(source: string | undefined): Adapter<unknown> {
-  const adapter = adapters[source ?? ""];
+  const adapter = isSource(source) ? adapters[source] : undefined;
   if (!adapter) {
     throw new Error(
       `Cannot find vendor "${source ?? ""}": expected one of ${Object.keys(adapters).join(", ")}`,

@@ -14,8 +14,9 @@ import { stackEnv } from "../local/stack_env.ts";
 import { DEMO_ORG } from "./demo_fleet.ts";
 import { demoReport } from "./demo_report.ts";
 import { seedDemo } from "./demo_seed.ts";
+import { SOURCES } from "../shared/vendors.ts";
 
-const VENDORS = ["solaredge", "enphase", "sma", "goodwe"] as const;
+const VENDORS = SOURCES;
 
 async function main(): Promise<number> {
   const started = performance.now();

@@ -10,6 +10,7 @@ import { toReadableReadings as smaReadings } from "../supabase/functions/sma/map
 import { toReadableReadings as goodweReadings } from "../supabase/functions/goodwe/map.ts";
 import { isTimeZone } from "../shared/time.ts";
 import type { Reading } from "../shared/types.ts";
+import { isSource, type Source } from "../shared/vendors.ts";
 import { type CliIo, processIo, readAll } from "./io.ts";
 
 type Normalizer = (
@@ -17,7 +18,8 @@ type Normalizer = (
   options: { tz?: string; capacityW?: number },
 ) => { readings: Reading[]; dropped: number };
 
-const NORMALIZERS: Record<string, Record<string, Normalizer>> = {
+/** Keyed by the registry, so a vendor without its normalizer does not compile. */
+const NORMALIZERS: Record<Source, Record<string, Normalizer>> = {
   solaredge: {
     power: (body, o) => solaredgeReadings(body, "power", { timeZone: o.tz }),
     energy: (body, o) => solaredgeReadings(body, "energy", { timeZone: o.tz }),
@@ -61,7 +63,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const [vendor, kind] = parsed.positionals;
-  const normalize = NORMALIZERS[vendor ?? ""]?.[kind ?? ""];
+  const normalize = isSource(vendor) ? NORMALIZERS[vendor][kind ?? ""] : undefined;
   if (!normalize) {
     io.stderr(`Cannot normalize: unknown vendor or kind "${vendor ?? ""} ${kind ?? ""}"\n${USAGE}`);
     return 2;

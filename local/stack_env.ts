@@ -4,9 +4,10 @@
  *
  * The JWT secret and the two API keys are the public defaults that `supabase start` uses, so the
  * same keys work against the Docker stack. The keys are hard-coded (not signed at import) so this
- * module has no dependency and no await; `stack_env_test.ts` checks that they verify under the
- * secret and carry the right `role`.
+ * module has no dependency but the vendor registry and no await; `stack_env_test.ts` checks that
+ * they verify under the secret and carry the right `role`.
  */
+import { type Source, SOURCES } from "../shared/vendors.ts";
 
 /**
  * Shifts every port by this much (`LOCAL_STACK_PORT_OFFSET=100`: 54421, 54422, …), so a second
@@ -21,10 +22,11 @@ export const stackPorts = Object.freeze({
   api: 54321 + portOffset,
   db: 54322 + portOffset,
   s3: 54330 + portOffset,
-  solaredge: 54331 + portOffset,
-  enphase: 54332 + portOffset,
-  sma: 54333 + portOffset,
-  goodwe: 54334 + portOffset,
+  // One simulator per vendor, from 54331 on, in the registry's order.
+  ...Object.fromEntries(SOURCES.map((s, i) => [s, 54331 + i + portOffset])) as Record<
+    Source,
+    number
+  >,
 });
 
 export function readPortOffset(value: string | undefined): number {

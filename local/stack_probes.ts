@@ -4,6 +4,7 @@
  */
 import { healthPath } from "./gateway.ts";
 import { postgresAnswers } from "./postgres_cluster.ts";
+import { type Source, SOURCES, VENDORS } from "../shared/vendors.ts";
 import { stackEnv, stackPorts } from "./stack_env.ts";
 
 export interface Probe {
@@ -21,13 +22,14 @@ async function get(url: string, method = "GET"): Promise<Response> {
 }
 
 /** Keyed by part; `Object.values` gives them in start order. */
-type Part = "db" | "functions" | "s3" | "solaredge" | "enphase" | "sma" | "goodwe";
+type Part = "db" | "functions" | "s3" | Source;
 
-/** The token vendors' simulators answer `/_sim/health`, as each of them serves it. */
-function simulatorProbe(name: string, url: string, port: number): Probe {
+/** Every vendor simulator answers `/_sim/health` on its own port. */
+function vendorSimulatorProbe(source: Source): Probe {
+  const port = stackPorts[source];
   return {
-    name,
-    url,
+    name: `${VENDORS[source].name} simulator`,
+    url: stackEnv[VENDORS[source].baseUrlEnv as keyof typeof stackEnv] as string,
     async check() {
       try {
         const response = await get(`${local}:${port}/_sim/health`);
@@ -81,22 +83,12 @@ export const stackProbes: Readonly<Record<Part, Probe>> = Object
         }
       },
     },
-    solaredge: {
-      name: "SolarEdge simulator",
-      url: stackEnv.SOLAREDGE_BASE_URL,
-      async check() {
-        try {
-          // Any HTTP answer will do: without an api_key the simulator rejects, as SolarEdge does.
-          const response = await get(`${stackEnv.SOLAREDGE_BASE_URL}/sites`);
-          return ok(`HTTP ${response.status} without a key`);
-        } catch (error) {
-          return unreachable(error);
-        }
-      },
-    },
-    enphase: simulatorProbe("Enphase simulator", stackEnv.ENPHASE_BASE_URL, stackPorts.enphase),
-    sma: simulatorProbe("SMA simulator", stackEnv.SMA_BASE_URL, stackPorts.sma),
-    goodwe: simulatorProbe("GoodWe simulator", stackEnv.GOODWE_LOGIN_URL, stackPorts.goodwe),
+    ...Object.fromEntries(
+      SOURCES.map((source) => [source, vendorSimulatorProbe(source)]),
+    ) as Record<
+      Source,
+      Probe
+    >,
   });
 
 function ok(detail: string) {

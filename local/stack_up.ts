@@ -22,6 +22,7 @@ import { stackPaths } from "./stack_paths.ts";
 import { stackProbes } from "./stack_probes.ts";
 import { readStackState, writeStackState } from "./stack_state.ts";
 import { stackStatus } from "./stack_status.ts";
+import { SOURCES } from "../shared/vendors.ts";
 
 export interface StackUpOptions {
   /** Restart services.ts even when it runs (reloads function code and config.toml). */
@@ -70,7 +71,7 @@ export async function stackUp(options: StackUpOptions = {}): Promise<{ alreadyUp
   if (options.restartServices && state.services) await stopProcess(state.services);
   if (!state.services || !isRunning(state.services)) {
     ensurePortFree(stackPorts.api, "the functions gateway");
-    for (const vendor of ["solaredge", "enphase", "sma", "goodwe"] as const) {
+    for (const vendor of SOURCES) {
       ensurePortFree(stackPorts[vendor], `the ${vendor} simulator`);
     }
     state.services = { pid: await step("services.ts", startServices), marker: servicesMarker };

@@ -3,6 +3,8 @@
  * one error naming every missing or malformed variable, so a misconfigured deployment fails at
  * once instead of on the first site.
  */
+import { SOURCES, VENDORS } from "./vendors.ts";
+
 export type Env = Record<string, string | undefined>;
 
 export interface Config {
@@ -36,8 +38,6 @@ export interface Config {
   /** Signs OAuth `state`; when unset a key is derived from ENCRYPTION_KEY. */
   oauthStateSecret?: string;
 }
-
-const VENDORS = ["solaredge", "enphase", "sma", "goodwe"] as const;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -107,13 +107,10 @@ export function loadConfig(
     cpuLimitMs: positive("EDGE_CPU_MS", 2000),
     queueMaxSites: positive("QUEUE_MAX_SITES", 400),
     queueLeaseSeconds: positive("QUEUE_LEASE_S", 120),
-    baseUrls: {
-      solaredge: env.SOLAREDGE_BASE_URL || undefined,
-      enphase: env.ENPHASE_BASE_URL || undefined,
-      sma: env.SMA_BASE_URL || undefined,
-      goodwe: env.GOODWE_LOGIN_URL || undefined,
-    },
-    vendors: Object.fromEntries(VENDORS.map((v) => [v, vendorEnv(env, v)])),
+    baseUrls: Object.fromEntries(
+      SOURCES.map((s) => [s, env[VENDORS[s].baseUrlEnv] || undefined]),
+    ),
+    vendors: Object.fromEntries(SOURCES.map((v) => [v, vendorEnv(env, v)])),
     oauthStateSecret: env.OAUTH_STATE_SECRET || undefined,
   };
   for (const name of options.requireVendor ?? []) required(name);

@@ -9,6 +9,7 @@
 import { BadRecordError } from "./errors.ts";
 import type { CredentialRow } from "./store.ts";
 import type { AdapterSpec, VendorConfig } from "./types.ts";
+import { vendorEntry } from "./vendors.ts";
 
 export type QuotaPeriod = "minute" | "5 minutes" | "day" | "month";
 
@@ -36,12 +37,6 @@ const PERIODS: ReadonlyArray<[keyof QuotaPlan, QuotaPeriod, string]> = [
   ["perMonth", "month", "PER_MONTH"],
 ];
 
-/** Vendors whose quotas belong to the developer application, shared by all its credentials. */
-const APP_SCOPED: Readonly<Record<string, string>> = {
-  enphase: "ENPHASE_CLIENT_ID",
-  sma: "SMA_CLIENT_ID",
-};
-
 export interface ResolvedQuotas {
   budgets: QuotaBudget[];
   /** The scope a vendor's `x-ratelimit-*-minute` headers describe (SolarEdge: one key's). */
@@ -57,10 +52,12 @@ export function resolveQuotas(
 ): ResolvedQuotas {
   const plan = readPlan(row);
   const prefix = spec.source.toUpperCase();
-  const appVar = APP_SCOPED[spec.source];
+  const vendor = vendorEntry(spec.source);
+  // An application's quota is shared by all its credentials; a key's or an account's is its own.
+  const appVar = vendor.quotaScope === "app" ? vendor.appEnv : undefined;
   const scope = appVar
     ? `${spec.source}:app:${vendorConfig[appVar] || "default"}`
-    : `${spec.source}:${spec.source === "goodwe" ? "account" : "key"}:${row.id}`;
+    : `${spec.source}:${vendor.quotaScope}:${row.id}`;
   const budgets: QuotaBudget[] = [];
   const limits: Partial<Record<QuotaPeriod, number>> = {};
   for (const [key, period, suffix] of PERIODS) {

@@ -2,8 +2,9 @@
 import type { Logger } from "./logger.ts";
 import type { HttpRequest, HttpResult } from "./http.ts";
 import type { UnreadableField } from "./unreadable.ts";
+import type { Source } from "./vendors.ts";
 
-export type Source = "solaredge" | "enphase" | "sma" | "goodwe";
+export type { Source };
 
 /** `ts` is the UTC ISO-8601 end of the interval the value describes. */
 export interface Reading {

@@ -58,7 +58,8 @@ stackTest(
         const gate = new QuotaGate(createBudgetStore(client));
         let granted = 0;
         let deferred: RetriableError | undefined;
-        for (let i = 0; i < 40 && !deferred; i++) {
+        // More tries than the budget holds, so even a gate that won every race is refused.
+        for (let i = 0; i < 200 && !deferred; i++) {
           try {
             await gate.take(budgets, {
               now: Date.now,

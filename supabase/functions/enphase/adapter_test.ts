@@ -1,10 +1,16 @@
 /**
  * The adapter's sites and data: paging /systems, reading telemetry a day per call, and keeping
- * only the intervals of the asked window. Set-up in testing.ts.
+ * only the intervals of the asked window. Set-up in shared/testing/enphase_sim.ts.
  */
 import assert from "node:assert/strict";
 import { enphase } from "./adapter.ts";
-import { APP, BASE, cannedContext, day, setupEnphase } from "./testing.ts";
+import {
+  APP,
+  BASE,
+  cannedContext,
+  day,
+  setupEnphase,
+} from "../../../shared/testing/enphase_sim.ts";
 
 const sharedDir = new URL("../../../../shared/fixtures/vendors/enphase/", import.meta.url);
 const sharedPresent = (() => {

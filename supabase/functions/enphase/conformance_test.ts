@@ -1,7 +1,7 @@
 import { adapterConformance } from "../../../shared/testing/adapter_conformance.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 import { enphase } from "./adapter.ts";
-import { connectedEnphase } from "./connected_testing.ts";
+import { connectedEnphase } from "../../../shared/testing/enphase_connected.ts";
 
 const NOW = new Date("2026-06-15T14:07:00Z");
 

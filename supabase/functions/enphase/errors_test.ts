@@ -1,6 +1,6 @@
 /**
  * How the adapter's failures are classified: what disables a credential, what blames the app's
- * configuration, what skips one system, and what is retried. Set-up in testing.ts.
+ * configuration, what skips one system, and what is retried. Set-up in shared/testing/enphase_sim.ts.
  */
 import assert from "node:assert/strict";
 import { enphase } from "./adapter.ts";
@@ -10,7 +10,14 @@ import {
   RetriableError,
   VendorConfigError,
 } from "../../../shared/errors.ts";
-import { APP, cannedContext, day, OTHER_APP, setupEnphase, VENDOR } from "./testing.ts";
+import {
+  APP,
+  cannedContext,
+  day,
+  OTHER_APP,
+  setupEnphase,
+  VENDOR,
+} from "../../../shared/testing/enphase_sim.ts";
 
 Deno.test("a 403 on the systems list disables the credential with a reason", async () => {
   const forbidden = {

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 import { enphase } from "./adapter.ts";
-import { connectedEnphase } from "./connected_testing.ts";
-import { runEnphaseOnce } from "./run_testing.ts";
+import { connectedEnphase } from "../../../shared/testing/enphase_connected.ts";
+import { runEnphaseOnce } from "../../../shared/testing/enphase_run.ts";
 
 const NOW = new Date("2026-06-15T14:07:00Z");
 

@@ -1,11 +1,11 @@
 /**
  * The credential and its tokens: the code exchange of the connect flow, renewal with a rotating
- * refresh token and its failures, and the secret document. Set-up in testing.ts.
+ * refresh token and its failures, and the secret document. Set-up in shared/testing/enphase_sim.ts.
  */
 import assert from "node:assert/strict";
 import { enphase } from "./adapter.ts";
 import { FatalCredentialError, RetriableError, VendorConfigError } from "../../../shared/errors.ts";
-import { APP, OWNER, REDIRECT, setupEnphase, VENDOR } from "./testing.ts";
+import { APP, OWNER, REDIRECT, setupEnphase, VENDOR } from "../../../shared/testing/enphase_sim.ts";
 
 Deno.test("connect sends the homeowner to Enphase and exchanges the code once", async () => {
   const { sim, call } = setupEnphase();

@@ -8,7 +8,7 @@ import { BadRecordError } from "../../../shared/errors.ts";
 import { syncSiteWindow } from "../../../shared/sync_site.ts";
 import { memoryStore } from "../../../shared/testing/memory_store.ts";
 import { enphase } from "./adapter.ts";
-import { cannedContext } from "./testing.ts";
+import { cannedContext } from "../../../shared/testing/enphase_sim.ts";
 
 // The canned context's clock is 2026-06-15T12:07Z; one hour before it, one call per kind.
 const window = { from: new Date("2026-06-15T11:00:00Z"), to: new Date("2026-06-15T12:00:00Z") };

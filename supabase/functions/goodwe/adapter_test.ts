@@ -1,10 +1,16 @@
 /**
  * The GoodWe adapter's plant list and site data against the simulator in-process (see
- * adapter_testing.ts), plus the bodies the simulator never sends, from canned answers.
+ * shared/testing/goodwe_world.ts), plus the bodies the simulator never sends, from canned answers.
  */
 import assert from "node:assert/strict";
 import { goodwe } from "./adapter.ts";
-import { ACCOUNT, cannedFetch, PERTH, setup, UTRECHT } from "./adapter_testing.ts";
+import {
+  ACCOUNT,
+  cannedFetch,
+  PERTH,
+  setup,
+  UTRECHT,
+} from "../../../shared/testing/goodwe_world.ts";
 import { BadRecordError, FatalCredentialError, RetriableError } from "../../../shared/errors.ts";
 import type { Reading } from "../../../shared/types.ts";
 import { assertReadable } from "../../../shared/unreadable.ts";

@@ -1,7 +1,7 @@
 /** `tokens.renew` and `tokens.isExpired` against the simulator, and for bodies it never sends. */
 import assert from "node:assert/strict";
 import { goodwe } from "./adapter.ts";
-import { ACCOUNT, cannedFetch, PASSWORD, setup } from "./adapter_testing.ts";
+import { ACCOUNT, cannedFetch, PASSWORD, setup } from "../../../shared/testing/goodwe_world.ts";
 import {
   BadRecordError,
   FatalCredentialError,

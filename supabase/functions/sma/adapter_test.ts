@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { BadRecordError, FatalCredentialError, RetriableError } from "../../../shared/errors.ts";
 import { sma } from "./adapter.ts";
-import { OWNER, setupSma, VENDOR } from "./testing.ts";
+import { OWNER, setupSma, VENDOR } from "../../../shared/testing/sma_sim.ts";
 
 const BERLIN = { vendorSiteId: "4400001", timezone: "Europe/Berlin" };
 const window = (from: string, to: string) => ({ from: new Date(from), to: new Date(to) });

@@ -13,7 +13,7 @@ import { memoryStore } from "../../../shared/testing/memory_store.ts";
 import { serveSmaSimulator } from "../../../local/simulators/sma.ts";
 import { sma } from "./adapter.ts";
 import { mountBackchannelRoutes } from "./backchannel_routes.ts";
-import { OWNER } from "./testing.ts";
+import { OWNER } from "../../../shared/testing/sma_sim.ts";
 
 const ORG = "0b6f3f7e-1c1a-4d1e-9a57-1d1d2f0e6a01";
 const SERVICE = "service-key-for-tests";

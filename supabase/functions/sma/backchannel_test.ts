@@ -7,7 +7,7 @@ import { BadRecordError, FatalCredentialError, RequestError } from "../../../sha
 import type { TokenCall } from "../../../shared/types.ts";
 import { sma } from "./adapter.ts";
 import { smaBackchannel } from "./backchannel.ts";
-import { OWNER, setupSma, VENDOR } from "./testing.ts";
+import { OWNER, setupSma, VENDOR } from "../../../shared/testing/sma_sim.ts";
 
 /** Plays the owner's answer through the sandbox switch, with the app's own client token. */
 async function answer(sim: ReturnType<typeof setupSma>["sim"], email: string, state: string) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { SmaSimOwner } from "../../../local/simulators/sma.ts";
 import { createSma } from "./adapter.ts";
 import { clientWindows, createClientWindows } from "./client_window.ts";
-import { setupSma, VENDOR } from "./testing.ts";
+import { setupSma, VENDOR } from "../../../shared/testing/sma_sim.ts";
 
 const SECOND: SmaSimOwner = {
   email: "second-owner@example.com",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { adapterConformance } from "../../../shared/testing/adapter_conformance.ts";
 import { simContext } from "../../../shared/testing/sim_context.ts";
 import { sma } from "./adapter.ts";
-import { BASE, OWNER, setupSma, VENDOR } from "./testing.ts";
+import { BASE, OWNER, setupSma, VENDOR } from "../../../shared/testing/sma_sim.ts";
 
 const NOW = "2026-06-15T14:07:00Z";
 

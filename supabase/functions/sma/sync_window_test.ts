@@ -8,7 +8,7 @@ import { BadRecordError } from "../../../shared/errors.ts";
 import { syncSiteWindow } from "../../../shared/sync_site.ts";
 import { memoryStore } from "../../../shared/testing/memory_store.ts";
 import { sma } from "./adapter.ts";
-import { setupSma } from "./testing.ts";
+import { setupSma } from "../../../shared/testing/sma_sim.ts";
 
 async function syncOne(plantId: string, window: { from: Date; to: Date }) {
   const t = setupSma();

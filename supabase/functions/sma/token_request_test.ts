@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { FatalCredentialError, VendorConfigError } from "../../../shared/errors.ts";
 import { sma, type SmaSecret } from "./adapter.ts";
-import { BASE, OWNER, REDIRECT, setupSma, VENDOR } from "./testing.ts";
+import { BASE, OWNER, REDIRECT, setupSma, VENDOR } from "../../../shared/testing/sma_sim.ts";
 
 Deno.test("authorizeUrl asks SMA's auth host for a code with offline_access", () => {
   const url = new URL(sma.connect!.authorizeUrl(VENDOR, REDIRECT, "s-42"));

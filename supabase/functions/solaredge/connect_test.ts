@@ -14,7 +14,7 @@ import { createLogger } from "../../../shared/logger.ts";
 import { memoryStore } from "../../../shared/testing/memory_store.ts";
 import { serveSolarEdgeSimulator } from "../../../local/simulators/solaredge.ts";
 import { solaredge } from "./adapter.ts";
-import { CLIENT, HOME, OWNER } from "./site_access_testing.ts";
+import { CLIENT, HOME, OWNER } from "../../../shared/testing/solaredge_site_access.ts";
 
 const ORG = "0b6f3f7e-1c1a-4d1e-9a57-1d1d2f0e6a02";
 const SERVICE = "service-key-for-tests";

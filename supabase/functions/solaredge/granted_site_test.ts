@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { solaredge } from "./adapter.ts";
-import { HOME, setupSiteAccess } from "./site_access_testing.ts";
+import { HOME, setupSiteAccess } from "../../../shared/testing/solaredge_site_access.ts";
 
 Deno.test("a Site Access credential lists its granted site and never calls /sites", async () => {
   const { connect, open, sent } = setupSiteAccess();

@@ -7,7 +7,7 @@ import { simContext } from "../../../shared/testing/sim_context.ts";
 import { createSolarEdgeSimulator } from "../../../local/simulators/solaredge.ts";
 import { solaredge } from "./adapter.ts";
 import type { SolarEdgeOAuthSecret } from "./secret.ts";
-import { CLIENT, REDIRECT, VENDOR } from "./site_access_testing.ts";
+import { CLIENT, REDIRECT, VENDOR } from "../../../shared/testing/solaredge_site_access.ts";
 
 const NOW = new Date("2026-06-15T14:07:00Z");
 const SITE = { siteId: 78, name: "Noon", timeZone: "Europe/Rome", peakPowerKw: 6 };

@@ -6,7 +6,12 @@
 import assert from "node:assert/strict";
 import { FatalCredentialError, VendorConfigError } from "../../../shared/errors.ts";
 import { solaredge } from "./adapter.ts";
-import { CLIENT, HOME, setupSiteAccess, VENDOR } from "./site_access_testing.ts";
+import {
+  CLIENT,
+  HOME,
+  setupSiteAccess,
+  VENDOR,
+} from "../../../shared/testing/solaredge_site_access.ts";
 
 Deno.test("the code exchange and the renewal POST a JSON body to the token endpoint", async () => {
   const { connect, call, sent } = setupSiteAccess();

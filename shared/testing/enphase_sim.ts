@@ -4,11 +4,11 @@
  * AdapterContext is built here the way the core builds it, so OAuth, paging, day chunks and
  * retries run without a network.
  */
-import { createEnphaseSimulator, type SimUser } from "../../../local/simulators/enphase.ts";
-import { fetchWithRetry, type HttpOptions } from "../../../shared/http.ts";
-import { createLogger } from "../../../shared/logger.ts";
-import type { AdapterContext, TokenCall, VendorConfig } from "../../../shared/types.ts";
-import { enphase, type EnphaseSecret } from "./adapter.ts";
+import { createEnphaseSimulator, type SimUser } from "../../local/simulators/enphase.ts";
+import { fetchWithRetry, type HttpOptions } from "../http.ts";
+import { createLogger } from "../logger.ts";
+import type { AdapterContext, TokenCall, VendorConfig } from "../types.ts";
+import { enphase, type EnphaseSecret } from "../../supabase/functions/enphase/adapter.ts";
 
 const NOW = Date.parse("2026-06-15T12:07:00Z");
 export const BASE = "http://sim.test/api/v4";

@@ -3,17 +3,17 @@
  * is injected as `fetch` (every request recorded), its clock is the test's, and credentials open
  * the way the core opens them, over an in-memory store, so renewals take the row lock and commit.
  */
-import { createSolarEdgeSimulator, type SimSite } from "../../../local/simulators/solaredge.ts";
-import { manualClock } from "../../../local/simulators/sim_testing.ts";
-import { openCredential } from "../../../shared/credential_context.ts";
-import { generateKey } from "../../../shared/fernet.ts";
-import { fetchWithRetry, type HttpOptions } from "../../../shared/http.ts";
-import { Keyring } from "../../../shared/keyring.ts";
-import { createLogger } from "../../../shared/logger.ts";
-import { memoryStore } from "../../../shared/testing/memory_store.ts";
-import type { TokenCall, VendorConfig } from "../../../shared/types.ts";
-import { solaredge } from "./adapter.ts";
-import type { SolarEdgeOAuthSecret } from "./secret.ts";
+import { createSolarEdgeSimulator, type SimSite } from "../../local/simulators/solaredge.ts";
+import { manualClock } from "../../local/simulators/sim_testing.ts";
+import { openCredential } from "../credential_context.ts";
+import { generateKey } from "../fernet.ts";
+import { fetchWithRetry, type HttpOptions } from "../http.ts";
+import { Keyring } from "../keyring.ts";
+import { createLogger } from "../logger.ts";
+import { memoryStore } from "./memory_store.ts";
+import type { TokenCall, VendorConfig } from "../types.ts";
+import { solaredge } from "../../supabase/functions/solaredge/adapter.ts";
+import type { SolarEdgeOAuthSecret } from "../../supabase/functions/solaredge/secret.ts";
 
 export const BASE = "http://sim.test/v2";
 export const REDIRECT = "https://fetcher.test/functions/v1/solaredge/oauth/callback";

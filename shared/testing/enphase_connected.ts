@@ -7,9 +7,9 @@ import {
   createEnphaseSimulator,
   type EnphaseSimulator,
   type SimSystem,
-} from "../../../local/simulators/enphase.ts";
-import { fetchWithRetry } from "../../../shared/http.ts";
-import { enphase, type EnphaseSecret } from "./adapter.ts";
+} from "../../local/simulators/enphase.ts";
+import { fetchWithRetry } from "../http.ts";
+import { enphase, type EnphaseSecret } from "../../supabase/functions/enphase/adapter.ts";
 
 export interface ConnectedEnphase {
   sim: EnphaseSimulator;

@@ -1,10 +1,10 @@
 /** One sync run of the Enphase adapter over an in-memory store, as the core-path tests need it. */
-import { createLogger } from "../../../shared/logger.ts";
-import { runSync } from "../../../shared/runner.ts";
-import type { Keyring } from "../../../shared/keyring.ts";
-import type { MemoryStore } from "../../../shared/testing/memory_store.ts";
-import type { VendorConfig } from "../../../shared/types.ts";
-import { enphase } from "./adapter.ts";
+import { createLogger } from "../logger.ts";
+import { runSync } from "../runner.ts";
+import type { Keyring } from "../keyring.ts";
+import type { MemoryStore } from "./memory_store.ts";
+import type { VendorConfig } from "../types.ts";
+import { enphase } from "../../supabase/functions/enphase/adapter.ts";
 
 export function runEnphaseOnce(options: {
   store: MemoryStore;

@@ -4,15 +4,15 @@
  * wrapper is not part of the adapter: `logIn()` plays the core's renewal and stores the new
  * document, and `ctx.http` adds `goodwe.authHeaders` of whatever document is current.
  */
-import { goodwe, type GoodWeSecret } from "./adapter.ts";
+import { goodwe, type GoodWeSecret } from "../../supabase/functions/goodwe/adapter.ts";
 import {
   createGoodWeSimulator,
   type SimAccount,
   type SimPlant,
-} from "../../../local/simulators/goodwe.ts";
-import { fetchWithRetry, type HttpOptions } from "../../../shared/http.ts";
-import { createLogger } from "../../../shared/logger.ts";
-import type { AdapterContext, TokenCall, VendorConfig } from "../../../shared/types.ts";
+} from "../../local/simulators/goodwe.ts";
+import { fetchWithRetry, type HttpOptions } from "../http.ts";
+import { createLogger } from "../logger.ts";
+import type { AdapterContext, TokenCall, VendorConfig } from "../types.ts";
 
 export const UTRECHT: SimPlant = {
   id: "5d7c3a1e-9b2f-4e6a-8c4d-0f1e2a3b4c5d",

@@ -3,11 +3,11 @@
  * client, one owner with a Berlin plant that reports zeros at night (so DST days are complete) and
  * a New York plant that does not, and a clock that sleeping moves, so retries take no real time.
  */
-import { createSmaSimulator, type SmaSimOwner } from "../../../local/simulators/sma.ts";
-import { fetchWithRetry } from "../../../shared/http.ts";
-import { createLogger } from "../../../shared/logger.ts";
-import type { AdapterContext, TokenCall } from "../../../shared/types.ts";
-import { sma, type SmaSecret } from "./adapter.ts";
+import { createSmaSimulator, type SmaSimOwner } from "../../local/simulators/sma.ts";
+import { fetchWithRetry } from "../http.ts";
+import { createLogger } from "../logger.ts";
+import type { AdapterContext, TokenCall } from "../types.ts";
+import { sma, type SmaSecret } from "../../supabase/functions/sma/adapter.ts";
 
 export const VENDOR = {
   SMA_CLIENT_ID: "fleet-app",
