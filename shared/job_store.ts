@@ -22,7 +22,9 @@ export interface ClaimedJob {
 export type JobEnd =
   | { outcome: "succeeded" }
   | { outcome: "failed"; error: string; retryAfter?: Date }
-  | { outcome: "deferred"; retryAfter: Date; error?: string };
+  | { outcome: "deferred"; retryAfter: Date; error?: string }
+  /** No retry can help (the credential is no longer active): dead at once, with its error. */
+  | { outcome: "dead"; error: string };
 
 export interface JobStore {
   claim(source: Source, owner: string, max: number, leaseSeconds: number): Promise<ClaimedJob[]>;
@@ -81,7 +83,9 @@ export function createJobStore(sql: Sql): JobStore {
 
     async finish(jobId, owner, end) {
       const error = end.outcome === "succeeded" ? null : end.error ?? null;
-      const retryAfter = end.outcome === "succeeded" ? null : end.retryAfter ?? null;
+      const retryAfter = end.outcome === "succeeded" || end.outcome === "dead"
+        ? null
+        : end.retryAfter ?? null;
       const [row] = await sql<{ status: string | null }[]>`
         select private.finish_job(${jobId}::uuid, ${owner}, ${end.outcome}, ${error},
                                   ${retryAfter}::timestamptz) as status`;

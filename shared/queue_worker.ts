@@ -154,7 +154,8 @@ async function runJob<S>(
     const error = `Cannot run the job: credential ${job.credentialId} is ${
       credential?.status ?? "gone"
     }`;
-    return { end: { outcome: "failed", error } };
+    // Retrying cannot make it active; its sites are queued again once it is.
+    return { end: { outcome: "dead", error } };
   }
   const window = job.windowFrom && job.windowTo
     ? { from: job.windowFrom, to: job.windowTo }

@@ -144,13 +144,13 @@ Deno.test("a job whose credential the vendor rejects fails with the vendor's rea
   assert.deepEqual(q.closedSites, []);
 });
 
-Deno.test("a job of a credential that is no longer active fails and names its status", async () => {
+Deno.test("a job of a credential that is no longer active ends dead at once and names its status", async () => {
   const { store, deps, siteIds } = await world();
   store.creds.find((c) => c.id === "other")!.status = "disabled";
   const q = memoryJobs([job("j1", "other", siteIds("other"))]);
   await runQueue({ ...deps, jobs: q.store }, OPTIONS);
   assert.deepEqual(q.ended.get("j1"), {
-    outcome: "failed",
+    outcome: "dead",
     error: "Cannot run the job: credential other is disabled",
   });
 });

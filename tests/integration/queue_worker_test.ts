@@ -154,6 +154,26 @@ stackTest(
   },
 );
 
+stackTest(
+  "a job of a credential that needs re-authorisation ends dead at once, its sites free",
+  async (sql) => {
+    const q = await queued(sql, 2);
+    await sql`update public.inverter_credentials set status = 'needs_reauth'
+    where id = ${q.credentialId}`;
+    await waitForRun(sql, await queueRun());
+    const job = await jobRow(sql, q.jobId);
+    assert.equal(job.status, "dead");
+    assert.equal(job.attempts, 1, "no retries that cannot help");
+    assert.equal(
+      job.last_error,
+      `Cannot run the job: credential ${q.credentialId} is needs_reauth`,
+    );
+    const open = await sql`select 1 from public.sync_job_sites where job_id = ${q.jobId} and open`;
+    assert.equal(open.length, 0, "its sites can be queued again once the credential is active");
+    assert.equal((await simRequests(q.apiKey)).urls.length, 0);
+  },
+);
+
 stackTest("a job whose vendor keeps failing ends dead with its error", async (sql) => {
   const q = await queued(sql, 1, { maxAttempts: 2 });
   // Every data answer is malformed: the site fails at once, without retries.

@@ -7,7 +7,7 @@ begin;
 -- *_queue_site_discovery.sql), which is not what this file counts.
 alter table public.inverter_credentials disable trigger inverter_credentials_discover_new;
 set local search_path = public, extensions;
-select plan(14);
+select plan(15);
 
 -- Only this test's work is due: what other tests' credentials have due is enqueued and parked
 -- (all rolled back with the rest).
@@ -86,8 +86,13 @@ select results_eq(
 );
 select throws_like(
   $$select private.finish_job(gen_random_uuid(), 'w', 'crashed')$$,
-  '%outcome must be succeeded, failed or deferred%',
+  '%outcome must be succeeded, failed, deferred or dead%',
   'An unknown outcome is refused'
+);
+select throws_like(
+  $$select private.finish_job(gen_random_uuid(), 'w', 'dead')$$,
+  '%the error is empty%',
+  'A job given up on says why'
 );
 
 select * from finish();
