@@ -20,12 +20,18 @@ import type { Source } from "./types.ts";
 export const DRY_RUN_ID = "dry-run";
 
 /** Creates the run row; the HTTP route and the CLI both start their runs here. */
-export async function startRun(store: RunStore, source: Source, options: RunOptions) {
+export async function startRun(
+  store: RunStore,
+  source: Source,
+  options: RunOptions & { queue?: boolean },
+) {
   if (options.dryRun) return DRY_RUN_ID;
   return await store.startRun(source, options.trigger, {
     lookbackHours: options.lookbackHours ?? null,
     siteId: options.siteId ?? null,
     credentialId: options.credentialId ?? null,
+    // The dispatcher counts a queue invocation as working from here, before it holds a lease.
+    queue: options.queue ?? false,
   }, false);
 }
 
