@@ -36,8 +36,8 @@ export interface JobStore {
   finish(jobId: string, owner: string, end: JobEnd): Promise<string | null>;
   /** Gives back every job the owner still holds; the number released. */
   release(owner: string): Promise<number>;
-  /** Queues the vendor's due sites (the hourly enqueue), after a discovery found new ones. */
-  enqueueDue(source: Source): Promise<number>;
+  /** Queues the due sites of one credential (after its discovery found new ones), or a vendor's. */
+  enqueueDue(source: Source, credentialId?: string): Promise<number>;
 }
 
 export function createJobStore(sql: Sql): JobStore {
@@ -97,8 +97,9 @@ export function createJobStore(sql: Sql): JobStore {
       return row.n;
     },
 
-    async enqueueDue(source) {
-      const [row] = await sql<{ n: number }[]>`select private.enqueue_due_jobs(${source}) as n`;
+    async enqueueDue(source, credentialId) {
+      const [row] = await sql<{ n: number }[]>`
+        select private.enqueue_due_jobs(${source}, 50, ${credentialId ?? null}::uuid) as n`;
       return row.n;
     },
   };

@@ -179,8 +179,11 @@ async function runJob<S>(
   );
   if (discover) {
     const end = discoveryEnd(outcome, options, now);
-    // The sites it found are due now: queued at once, this invocation may claim them next.
-    if (end?.outcome === "succeeded") await deps.jobs.enqueueDue(deps.adapter.spec.source);
+    // The sites it found are due now: queued at once (this credential's only), so this
+    // invocation may claim them next.
+    if (end?.outcome === "succeeded") {
+      await deps.jobs.enqueueDue(deps.adapter.spec.source, credential.id);
+    }
     return { outcome, end };
   }
   const done = outcome.sites.filter((s) => s.status === "succeeded").map((s) => s.siteId);

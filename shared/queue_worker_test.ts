@@ -26,7 +26,7 @@ function memoryJobs(jobs: ClaimedJob[]) {
   const held = new Map<string, string>();
   const ended = new Map<string, JobEnd>();
   const closedSites: string[] = [];
-  const log = { claims: 0, released: 0, enqueues: 0 };
+  const log = { claims: 0, released: 0, enqueues: 0, enqueuedFor: [] as Array<string | undefined> };
   const store: JobStore = {
     claim(_source, owner, max) {
       log.claims++;
@@ -52,8 +52,9 @@ function memoryJobs(jobs: ClaimedJob[]) {
       log.released += mine.length;
       return Promise.resolve(mine.length);
     },
-    enqueueDue() {
+    enqueueDue(_source, credentialId) {
       log.enqueues++;
+      log.enqueuedFor.push(credentialId);
       return Promise.resolve(0);
     },
   };
@@ -331,6 +332,7 @@ Deno.test("a discovery job lists and stores the credential's sites, syncs none, 
     ["11", "12"],
   );
   assert.equal(q.log.enqueues, 1, "the sites it found are queued at once");
+  assert.deepEqual(q.log.enqueuedFor, ["good"], "its own sites only, not the whole vendor's");
 });
 
 Deno.test("a site job works from the stored sites and does not list them again", async () => {
