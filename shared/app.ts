@@ -24,6 +24,11 @@ import { runQueue } from "./queue_worker.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import type { Adapter } from "./types.ts";
 
+/** Seconds of the wall clock kept for a run's last writes after its deadline. */
+const RESERVE_S = 40;
+/** A worker with less than this left takes no run: the next request gets a fresh worker. */
+const MIN_RUN_S = 5;
+
 declare const EdgeRuntime: { waitUntil(promise: Promise<unknown>): void } | undefined;
 
 export interface AppOptions {
@@ -32,6 +37,12 @@ export interface AppOptions {
   now?: () => Date;
   /** Seconds a run may start new sites for; Supabase's free plan stops a worker at 150 s. */
   runBudgetSeconds?: number;
+  /**
+   * How long this worker has lived, in ms. The wall clock is the worker's lifetime, not the
+   * request's (supabase.md §7): a worker that already served requests has less of it left. By
+   * default `performance.now()`, which counts from the isolate's start.
+   */
+  workerAgeMs?: () => number;
   /** Vendor-specific routes (SMA's backchannel consent), mounted under `/<vendor>`. */
   routes?: (app: Hono) => void;
 }
@@ -45,6 +56,7 @@ export function createFetcherApp<S>(
   const source = adapter.spec.source;
   const now = options.now ?? (() => new Date());
   const waitUntil = options.waitUntil ?? defaultWaitUntil;
+  const workerAgeMs = options.workerAgeMs ?? (() => performance.now());
   const app: Hono = new Hono().basePath(`/${source}`);
 
   app.get("/health", async (c) => {
@@ -59,6 +71,21 @@ export function createFetcherApp<S>(
   app.post("/run", async (c) => {
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "start a run");
     const request = parseRunRequest(await c.req.text());
+    // The plan's wall clock less a reserve for the last writes (110 s of the free plan's 150 s),
+    // counted from the worker's start, since the worker may have served other requests first.
+    const left = config.wallClockSeconds - RESERVE_S - workerAgeMs() / 1000;
+    const budget = Math.min(
+      options.runBudgetSeconds ?? Math.max(10, config.wallClockSeconds - 40),
+      left,
+    );
+    if (budget < MIN_RUN_S) {
+      throw new RequestError(
+        503,
+        `Cannot start a run: this worker has ${
+          Math.max(0, Math.round(left + RESERVE_S))
+        } s of its ${config.wallClockSeconds} s wall clock left`,
+      );
+    }
     const rt = runtime();
     if (request.queue && !rt.jobs) {
       throw new RequestError(501, "Cannot work the queue: this runtime has no job store");
@@ -66,8 +93,6 @@ export function createFetcherApp<S>(
     const runId = await startRun(rt.store, source, request);
     // Closed as failed on `beforeunload` unless the run records its outcome first.
     const closed = request.dryRun ? undefined : rt.invocation?.openRun(runId);
-    // The plan's wall clock less a reserve for the last writes: 110 s of the free plan's 150 s.
-    const budget = options.runBudgetSeconds ?? Math.max(10, config.wallClockSeconds - 40);
     const deadline = new Date(now().getTime() + budget * 1000);
     const deps = {
       adapter,

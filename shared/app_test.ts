@@ -13,7 +13,9 @@ import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
 
 const KEY = "service-key-for-tests";
 
-function setup(options: { pingFails?: boolean } = {}) {
+function setup(
+  options: { pingFails?: boolean; workerAgeMs?: () => number; now?: () => Date } = {},
+) {
   const store = memoryStore();
   const logs: string[] = [];
   const pending: Promise<unknown>[] = [];
@@ -33,6 +35,8 @@ function setup(options: { pingFails?: boolean } = {}) {
   });
   const app = createFetcherApp(solaredge, config, () => runtime, {
     waitUntil: (p) => void pending.push(p),
+    workerAgeMs: options.workerAgeMs,
+    now: options.now,
   });
   return { app, store, logs, pending, runtime };
 }
@@ -200,4 +204,40 @@ Deno.test("a queue run stopped by beforeunload gives its leases back and closes 
   assert.deepEqual(closed, [[runId]]);
   // Once by the beforeunload hook, once by the run's own end.
   assert.deepEqual(released, [`solaredge:${runId}`, `solaredge:${runId}`]);
+});
+
+Deno.test("a run's time is counted from the worker's start, and a worker near its end takes none", async () => {
+  const claims = async (ageMs: number) => {
+    // The first reading of the clock is the request's; every later one is a minute on.
+    const t0 = Date.parse("2026-06-15T12:00:00Z");
+    let reads = 0;
+    const now = () => new Date(t0 + (reads++ === 0 ? 0 : 60_000));
+    const { app, pending, runtime } = setup({ workerAgeMs: () => ageMs, now });
+    let claimed = 0;
+    runtime.jobs = {
+      claim: () => (claimed++, Promise.resolve([])),
+      renewLeases: () => Promise.resolve(0),
+      finishSites: () => Promise.resolve(0),
+      finish: () => Promise.resolve(null),
+      release: () => Promise.resolve(0),
+      enqueueDue: () => Promise.resolve(0),
+    };
+    const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
+    assert.equal(res.status, 202);
+    await Promise.all(pending);
+    return claimed;
+  };
+  // A fresh worker claims a minute in (its 110 s budget has not run out) ...
+  assert.equal(await claims(0), 1);
+  // ... one that served 60 s already has 50 s, so a minute in it claims nothing.
+  assert.equal(await claims(60_000), 0);
+
+  const { app, store } = setup({ workerAgeMs: () => 140_000 });
+  const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
+  assert.equal(res.status, 503);
+  assert.equal(
+    (await res.json()).error,
+    "Cannot start a run: this worker has 10 s of its 150 s wall clock left",
+  );
+  assert.equal(store.runs.size, 0);
 });

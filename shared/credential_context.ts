@@ -13,7 +13,8 @@ import { QuotaGate } from "./quota_gate.ts";
 import { type QuotaBudget, resolveQuotas } from "./quota_plan.ts";
 import type { BudgetStore, CredentialRow, CredentialStore } from "./store.ts";
 import { TokenManager } from "./token_manager.ts";
-import type { Adapter, AdapterContext, VendorConfig } from "./types.ts";
+import type { Adapter, AdapterContext, AdapterSpec, VendorConfig } from "./types.ts";
+import { vendorEntry } from "./vendors.ts";
 
 export interface Decrypter {
   decrypt(token: string): Promise<string>;
@@ -97,6 +98,7 @@ export async function openCredential<S>(
     now: o.http?.now,
     sleep: o.http?.sleep,
   });
+  await seedFromOtherInvocations(pacer, quotas.budgets, adapter.spec.source, o);
   const current = () => tokens?.secret ?? secret;
   const gate = o.store ? gateFor(o.store) : undefined;
   // Budget windows are counted on the run's clock, the one the database's `now()` follows.
@@ -176,6 +178,29 @@ export async function openCredential<S>(
     http: http(count),
   });
   return Object.assign(contextFor(o.countCall), { forSite: contextFor });
+}
+
+/**
+ * The pacer counts this invocation's calls in the last 60 s. A limit that is the credential's own
+ * (a key's, an account's) is counted over any 60 s by vendors such as GoodWe, and another
+ * invocation may have used the credential a moment ago (one holds it at a time, but they take
+ * turns): its calls of the last two UTC minutes, as `quota_budgets` recorded them, count too, each
+ * as late as it can have been made (the previous minute's at this minute's start, this minute's
+ * now), so a takeover never sends more than the limit in any 60 s.
+ */
+async function seedFromOtherInvocations(
+  pacer: MinutePacer,
+  budgets: QuotaBudget[],
+  source: AdapterSpec["source"],
+  o: { store?: BudgetStore; now: () => Date; http?: { now?: () => number } },
+): Promise<void> {
+  const minute = budgets.find((b) => b.period === "minute");
+  if (!o.store || !minute || vendorEntry(source).quotaScope === "app") return;
+  const use = await o.store.minuteUse(minute.scope);
+  // The budget's minutes are the run clock's (the database's); the pacer keeps its own clock.
+  const pacerNow = (o.http?.now ?? Date.now)();
+  pacer.seed(use.previous, pacerNow - (o.now().getTime() % 60_000));
+  pacer.seed(use.current, pacerNow);
 }
 
 const gates = new WeakMap<BudgetStore, QuotaGate>();

@@ -64,10 +64,11 @@ export class BadRecordError extends Error {
 
 /**
  * A caller of the function's HTTP API sent something wrong, or asked for what this deployment does
- * not offer (501); `status` is what it receives.
+ * not offer (501), or asked a worker too near its end to take it (503); `status` is what it
+ * receives.
  */
 export class RequestError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 405 | 415 | 501;
+  readonly status: 400 | 401 | 403 | 404 | 405 | 415 | 501 | 503;
   constructor(status: RequestError["status"], message: string) {
     super(message);
     this.name = "RequestError";

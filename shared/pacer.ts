@@ -65,6 +65,12 @@ export class MinutePacer {
     }
   }
 
+  /** Counts calls made elsewhere (another invocation of the credential) as made at `at`. */
+  seed(calls: number, at: number): void {
+    for (let i = 0; i < calls; i++) this.#calls.push(at);
+    this.#calls.sort((a, b) => a - b);
+  }
+
   /** Learns from the vendor's headers; a remaining count of 0 holds calls for the window. */
   observe(headers: Headers): void {
     if (!this.#learns) return;

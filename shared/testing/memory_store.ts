@@ -61,6 +61,12 @@ export function memoryStore(
       keys.forEach((k) => store.budgets.set(k, (store.budgets.get(k) ?? 0) + n));
       return Promise.resolve(null);
     },
+    minuteUse(scope) {
+      const at = (options.now ?? (() => new Date()))().getTime();
+      const used = (t: number) =>
+        store.budgets.get(`${scope}|minute|${windowEnd("minute", t)}`) ?? 0;
+      return Promise.resolve({ previous: used(at - 60_000), current: used(at) });
+    },
     observeQuota(b, remaining) {
       const at = (options.now ?? (() => new Date()))().getTime();
       const key = `${b.scope}|${b.period}|${windowEnd(b.period, at)}`;

@@ -37,9 +37,10 @@ const spec = {
   resolutionMinutes: 5,
   // One window per plant-local day: the day sets are asked for by local date, one call each.
   windowAlignment: { localDay: true },
-  // GoodWe publishes no limit; 60 calls a minute per account is a cautious pace of our own (the
-  // README's table of assumptions), which GOODWE_PER_MINUTE or a credential's plan overrides.
-  rateLimits: { concurrency: 1, perMinute: 60 },
+  // GoodWe publishes no limit; 100 calls in any 60 s per account is a cautious pace of our own
+  // (the README's table of assumptions), which GOODWE_PER_MINUTE or a credential's plan
+  // overrides. The pacer counts any 60 s, across invocations too (credential_context.ts).
+  rateLimits: { concurrency: 1, perMinute: 100 },
   callsPerWindow: 2,
   endpoints: [
     SEMS_PLUS_LOGIN_PATH,

@@ -32,14 +32,14 @@ const sharedPresent = (() => {
   }
 })();
 
-Deno.test("goodwe spec: SEMS+ login host, 5-minute curve, one call at a time, a cautious 60 a minute", () => {
+Deno.test("goodwe spec: SEMS+ login host, 5-minute curve, one call at a time, a cautious 100 a minute", () => {
   const { spec } = goodwe;
   assert.equal(spec.source, "goodwe");
   assert.equal(spec.apiVersion, "sems-v2");
   assert.equal(spec.baseUrl, "https://semsplus.goodwe.com");
   assert.equal(spec.auth, "session");
   assert.deepEqual([spec.pageSize, spec.resolutionMinutes, spec.maxRangeHours], [14, 5, 24]);
-  assert.deepEqual(spec.rateLimits, { concurrency: 1, perMinute: 60 });
+  assert.deepEqual(spec.rateLimits, { concurrency: 1, perMinute: 100 });
   assert.ok(spec.endpoints.includes("v2/PowerStationMonitor/GetPowerStationPacByDayForApp"));
 });
 
