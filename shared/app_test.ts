@@ -149,6 +149,7 @@ Deno.test("POST /run with queue true works the due jobs under a lease of its own
     finish: () => Promise.resolve(null),
     release: (owner) => (calls.push(`release ${owner}`), Promise.resolve(0)),
     enqueueDue: () => Promise.resolve(0),
+    dispatch: () => Promise.resolve(0),
   };
   const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
   assert.equal(res.status, 202);
@@ -197,6 +198,7 @@ Deno.test("a queue run stopped by beforeunload gives its leases back and closes 
     finish: () => Promise.resolve(null),
     release: (owner) => (released.push(owner), Promise.resolve(1)),
     enqueueDue: () => Promise.resolve(0),
+    dispatch: () => Promise.resolve(0),
   };
   const res = await app.request("/solaredge/run", post({ queue: true }));
   const { runId } = await res.json();
@@ -221,6 +223,7 @@ Deno.test("a run's time is counted from the worker's start, and a worker near it
       finish: () => Promise.resolve(null),
       release: () => Promise.resolve(0),
       enqueueDue: () => Promise.resolve(0),
+      dispatch: () => Promise.resolve(0),
     };
     const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
     assert.equal(res.status, 202);

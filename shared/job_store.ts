@@ -38,6 +38,8 @@ export interface JobStore {
   release(owner: string): Promise<number>;
   /** Queues the due sites of one credential (after its discovery found new ones), or a vendor's. */
   enqueueDue(source: Source, credentialId?: string): Promise<number>;
+  /** Asks for the invocations the vendor's due work needs now (the per-minute dispatch). */
+  dispatch(source: Source): Promise<number>;
 }
 
 export function createJobStore(sql: Sql): JobStore {
@@ -94,6 +96,11 @@ export function createJobStore(sql: Sql): JobStore {
 
     async release(owner) {
       const [row] = await sql<{ n: number }[]>`select private.release_jobs(${owner}) as n`;
+      return row.n;
+    },
+
+    async dispatch(source) {
+      const [row] = await sql<{ n: number }[]>`select private.dispatch(${source}) as n`;
       return row.n;
     },
 

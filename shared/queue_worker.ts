@@ -136,7 +136,21 @@ export async function runQueue<S>(
   released = await deps.jobs.release(options.owner);
   const summary = summarize(options.runId, outcomes, stopReason);
   await deps.store.finishRun(options.runId, summary.counts, summary.stopReason);
-  log.info("Queue run finished", { ...summary.counts, jobs: ended.length, released });
+  // Work handed back for lack of time or CPU is due now: the next invocation starts at once,
+  // not at the next minute's dispatch. Its run has ended, so its slot counts as free.
+  let dispatched = 0;
+  if (released > 0) {
+    dispatched = await deps.jobs.dispatch(source).catch((error) => {
+      log.warn("Cannot dispatch the work handed back", { error: errorMessage(error) });
+      return 0;
+    });
+  }
+  log.info("Queue run finished", {
+    ...summary.counts,
+    jobs: ended.length,
+    released,
+    dispatched,
+  });
   return { ...summary, jobs: ended, released };
 }
 

@@ -26,7 +26,13 @@ function memoryJobs(jobs: ClaimedJob[]) {
   const held = new Map<string, string>();
   const ended = new Map<string, JobEnd>();
   const closedSites: string[] = [];
-  const log = { claims: 0, released: 0, enqueues: 0, enqueuedFor: [] as Array<string | undefined> };
+  const log = {
+    claims: 0,
+    released: 0,
+    enqueues: 0,
+    enqueuedFor: [] as Array<string | undefined>,
+    dispatches: 0,
+  };
   const store: JobStore = {
     claim(_source, owner, max) {
       log.claims++;
@@ -51,6 +57,10 @@ function memoryJobs(jobs: ClaimedJob[]) {
       for (const [id] of mine) held.delete(id);
       log.released += mine.length;
       return Promise.resolve(mine.length);
+    },
+    dispatch() {
+      log.dispatches++;
+      return Promise.resolve(1);
     },
     enqueueDue(_source, credentialId) {
       log.enqueues++;
@@ -99,6 +109,7 @@ Deno.test("a queue run syncs each claimed job's sites and ends every job succeed
   assert.equal(puts.size, 3);
   assert.equal(store.results.filter((r) => r.status === "succeeded").length, 3);
   assert.equal(summary.released, 0);
+  assert.equal(q.log.dispatches, 0, "nothing handed back, nothing to dispatch");
   assert.equal(store.runs.get("run-1")?.finished, true);
   // Claimed until the queue was empty: a second claim found nothing.
   assert.equal(q.log.claims, 2);
@@ -167,6 +178,7 @@ Deno.test("sites the time limit skipped leave their job to be released, not fail
   assert.equal(q.ended.size, 0);
   assert.equal(summary.released, 1);
   assert.equal(q.held.size, 0);
+  assert.equal(q.log.dispatches, 1, "the next invocation is asked for at once");
   assert.deepEqual(store.results.map((r) => r.status), ["skipped", "skipped"]);
   for (const s of store.sites) assert.equal(s.consecutive_failures, 0);
 });
