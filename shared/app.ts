@@ -4,6 +4,7 @@
  * `EdgeRuntime.waitUntil` where the runtime has it. Errors become HTTP responses only in `onError`.
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Config } from "./config.ts";
 import { ConfigError } from "./config.ts";
 import {
@@ -24,6 +25,8 @@ import { runQueue } from "./queue_worker.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import type { Adapter } from "./types.ts";
 
+/** The largest request body any route takes. */
+export const MAX_BODY_BYTES = 64 * 1024;
 /** Seconds of the wall clock kept for a run's last writes after its deadline. */
 const RESERVE_S = 40;
 /** A worker with less than this left takes no run: the next request gets a fresh worker. */
@@ -58,6 +61,19 @@ export function createFetcherApp<S>(
   const waitUntil = options.waitUntil ?? defaultWaitUntil;
   const workerAgeMs = options.workerAgeMs ?? (() => performance.now());
   const app: Hono = new Hono().basePath(`/${source}`);
+  // No request to these routes needs more than a few hundred bytes; a larger one is refused
+  // before anything reads it.
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          { error: `Cannot read the request body: it is larger than ${MAX_BODY_BYTES} bytes` },
+          413,
+        ),
+    }),
+  );
 
   app.get("/health", async (c) => {
     try {

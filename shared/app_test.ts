@@ -86,12 +86,25 @@ Deno.test("POST /run names the bad field of a malformed body", async () => {
     [{ credentialId: "abc" }, /credentialId must be a uuid/],
     [{ dryRun: "yes" }, /dryRun/],
     [{ sitId: "1" }, /unknown field sitId/],
+    [{ siteId: "3".repeat(300) }, /siteId must be at most 200 characters/],
+    ["null", /must be a JSON object/],
   ];
   for (const [body, message] of cases) {
     const res = await app.request("/solaredge/run", post(body));
     assert.equal(res.status, 400);
     assert.match((await res.json()).error, message);
   }
+});
+
+Deno.test("a body larger than any route takes is refused with 413 before it is read", async () => {
+  const { app, store } = setup();
+  const res = await app.request("/solaredge/run", post({ siteId: "3".repeat(10_000_000) }));
+  assert.equal(res.status, 413);
+  assert.equal(
+    (await res.json()).error,
+    "Cannot read the request body: it is larger than 65536 bytes",
+  );
+  assert.equal(store.runs.size, 0);
 });
 
 Deno.test("a dry run records no run row", async () => {

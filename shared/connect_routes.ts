@@ -13,7 +13,7 @@ import { signState, verifyState } from "./oauth_state.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import { requireServiceKey } from "./service_key.ts";
 import type { Adapter } from "./types.ts";
-import { isUuid } from "./uuid.ts";
+import { oauthStartQuery, parseRequest } from "./request_schemas.ts";
 
 export function mountConnectRoutes<S>(
   app: Hono,
@@ -40,10 +40,13 @@ export function mountConnectRoutes<S>(
   app.get("/oauth/start", async (c) => {
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "start an authorisation");
     configured("start the authorisation");
-    const { organizationId, credentialId, label } = c.req.query();
+    const { organizationId, credentialId, label } = parseRequest(
+      oauthStartQuery,
+      c.req.query(),
+      "start the authorisation",
+    );
     let orgId = organizationId;
     if (credentialId !== undefined) {
-      if (!isUuid(credentialId)) throw bad("credentialId must be a uuid");
       const info = await runtime().store.credentialInfo(credentialId);
       if (!info || info.source !== source) {
         throw new RequestError(
@@ -52,11 +55,16 @@ export function mountConnectRoutes<S>(
         );
       }
       orgId = info.organization_id;
-    } else if (!orgId || !isUuid(orgId)) {
-      throw bad("give organizationId or credentialId (a uuid)");
+    } else if (!(await runtime().store.organizationExists(orgId!))) {
+      // Checked before the customer is sent away: the callback would have nowhere to store the
+      // tokens, and the owner would have consented for nothing.
+      throw new RequestError(
+        404,
+        `Cannot start the authorisation: no organisation ${orgId}`,
+      );
     }
     const state = await signState(
-      { vendor: source, organizationId: orgId, credentialId, label: label || undefined },
+      { vendor: source, organizationId: orgId!, credentialId, label },
       stateSecret,
       { now: now() },
     );
@@ -84,6 +92,14 @@ export function mountConnectRoutes<S>(
     }
     const state = await verifyState(token, stateSecret, { vendor: source, now: now() });
     const rt = runtime();
+    // Deleted since the start? Then there is nowhere to store the tokens: say so before the code
+    // is exchanged, instead of failing after.
+    if (!(await rt.store.organizationExists(state.organizationId))) {
+      throw new RequestError(
+        404,
+        `Cannot complete the authorisation: organisation ${state.organizationId} no longer exists`,
+      );
+    }
     const document = await connect.exchangeCode(
       (req) => fetchWithRetry(req),
       vendor,
@@ -121,8 +137,4 @@ export function mountConnectRoutes<S>(
       discoveryError,
     });
   });
-}
-
-function bad(detail: string): RequestError {
-  return new RequestError(400, `Cannot start the authorisation: ${detail}`);
 }

@@ -60,6 +60,12 @@ export async function runSync<S>(deps: RunDeps<S>, options: RunOptions): Promise
     if (!options.dryRun) await deps.store.finishRun(runId, partial.counts, message).catch(() => {});
     throw error;
   }
+  // A site id that no credential has, even after listing every credential's sites, is the
+  // caller's mistake: the run fails and says so, instead of succeeding with nothing done.
+  if (options.siteId && !outcomes.some((o) => o.sites.length > 0)) {
+    stopReason ??= `Cannot sync site "${options.siteId}": no ${source} credential has a site ` +
+      "with that vendor id or uuid, even after listing their sites";
+  }
   const summary = summarize(runId, outcomes, stopReason);
   if (!options.dryRun) await deps.store.finishRun(runId, summary.counts, summary.stopReason);
   log.info("Sync run finished", { ...summary.counts });

@@ -116,3 +116,17 @@ Deno.test("an undecryptable credential fails its own sites with a clear message"
   assert.match(c.last_error!, /does not decrypt/);
   assert.equal(summary.counts.sitesSucceeded, 2);
 });
+
+Deno.test("a run for a site id no credential has fails and names the id", async () => {
+  const { store, deps } = await world();
+  const summary = await runSync(deps, { trigger: "manual", runId: "run-x", siteId: "999999" });
+  assert.equal(
+    summary.stopReason,
+    'Cannot sync site "999999": no solaredge credential has a site with that vendor id or uuid, even after listing their sites',
+  );
+  assert.equal(summary.counts.sitesTotal, 0);
+  assert.equal(store.runs.get("run-x")?.error, summary.stopReason);
+  // A site that exists runs as before, and says nothing of the kind.
+  const found = await runSync(deps, { trigger: "manual", siteId: "11" });
+  assert.equal(found.stopReason, undefined);
+});

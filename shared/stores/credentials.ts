@@ -35,6 +35,8 @@ export interface CredentialStore {
   credentials(source: Source, credentialId?: string): Promise<CredentialRow[]>;
   /** One credential without its secret, or undefined. */
   credentialInfo(id: string): Promise<Omit<CredentialRow, "secret"> | undefined>;
+  /** Whether the organisation exists: checked before anyone is sent to a vendor for it. */
+  organizationExists(id: string): Promise<boolean>;
   /** Stores a credential that a connect flow produced and returns it. */
   saveConnected(input: ConnectedCredential): Promise<CredentialRow>;
   /**
@@ -61,6 +63,11 @@ export function createCredentialStore(sql: Sql): CredentialStore {
         where source = ${source}
           and ${credentialId ? sql`id = ${credentialId}` : sql`status = 'active'`}
         order by created_at, id`;
+    },
+
+    async organizationExists(id) {
+      const rows = await sql`select 1 from public.organizations where id = ${id}::uuid`;
+      return rows.length > 0;
     },
 
     async credentialInfo(id) {

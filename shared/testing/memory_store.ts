@@ -28,6 +28,8 @@ export interface MemoryStore extends Store {
 export interface MemoryStoreOptions {
   /** The clock budget windows are counted on (the database's `now()` in the SQL store). */
   now?: () => Date;
+  /** Organisations that exist besides those of the credentials. */
+  organizations?: string[];
 }
 
 export function memoryStore(
@@ -72,6 +74,12 @@ export function memoryStore(
       const key = `${b.scope}|${b.period}|${windowEnd(b.period, at)}`;
       store.budgets.set(key, Math.max(store.budgets.get(key) ?? 0, b.limit - remaining));
       return Promise.resolve();
+    },
+    organizationExists(id) {
+      return Promise.resolve(
+        (options.organizations ?? []).includes(id) ||
+          store.creds.some((c) => c.organization_id === id),
+      );
     },
     credentialInfo(id) {
       const c = store.creds.find((c) => c.id === id);

@@ -36,7 +36,7 @@ function setup(now = () => new Date()) {
   });
   const encryptionKey = generateKey();
   const keyring = Keyring.parse(encryptionKey);
-  const store = memoryStore();
+  const store = memoryStore([], { organizations: [ORG] });
   const logs: string[] = [];
   const config = loadConfig({
     SUPABASE_URL: "https://proj.example.test",
@@ -150,7 +150,27 @@ Deno.test("the start of an authorisation needs the service key and a valid organ
       headers: { apikey: SERVICE },
     });
     assert.equal(res.status, 400);
-    assert.match((await res.json()).error, /organizationId or credentialId/);
+    assert.equal(
+      (await res.json()).error,
+      "Cannot start the authorisation: organizationId must be a uuid",
+    );
+    // An organisation that does not exist: refused before the owner is sent to Enphase, so no
+    // consent is given for tokens that could not be stored.
+    const ghost = "d0000000-0000-4000-8000-00000000dead";
+    const nobody = await app.request(`/enphase/oauth/start?organizationId=${ghost}`, {
+      headers: { apikey: SERVICE },
+    });
+    assert.equal(nobody.status, 404);
+    assert.equal(
+      (await nobody.json()).error,
+      `Cannot start the authorisation: no organisation ${ghost}`,
+    );
+    const huge = await app.request(
+      `/enphase/oauth/start?organizationId=${ORG}&label=${"x".repeat(10_000)}`,
+      { headers: { apikey: SERVICE } },
+    );
+    assert.equal(huge.status, 400);
+    assert.match((await huge.json()).error, /label must be at most 200 characters/);
     const denied = await app.request("/enphase/oauth/callback?error=access_denied&state=x");
     assert.equal(denied.status, 400);
     assert.match((await denied.json()).error, /access_denied/);

@@ -14,6 +14,7 @@ import { requireServiceKey } from "../../../shared/service_key.ts";
 import { sma, type SmaSecret } from "./adapter.ts";
 import { consentProblem, smaBackchannel } from "./backchannel.ts";
 import { isUuid } from "../../../shared/uuid.ts";
+import { backchannelBody, parseRequest, readJsonObject } from "../../../shared/request_schemas.ts";
 
 export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () => FetcherRuntime) {
   const vendor = config.vendors.sma ?? {};
@@ -21,16 +22,16 @@ export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () =>
 
   app.post("/oauth/backchannel", async (c) => {
     requireServiceKey(c.req.raw.headers, config.serviceKeys, "request an owner's consent");
-    const body = await c.req.json().catch(() => ({})) as Record<string, unknown>;
-    const { organizationId, email, label } = body;
-    if (!isUuid(organizationId)) {
-      throw new RequestError(400, "Cannot request consent: organizationId must be a uuid");
-    }
-    if (typeof email !== "string" || !email.includes("@")) {
-      throw new RequestError(
-        400,
-        "Cannot request consent: email must be the owner's e-mail address",
-      );
+    const what = "request consent";
+    const { organizationId, email, label } = parseRequest(
+      backchannelBody,
+      readJsonObject(await c.req.text(), what),
+      what,
+    );
+    const rt = runtime();
+    // Before SMA e-mails the owner: a consent for no organisation could never be stored.
+    if (!(await rt.store.organizationExists(organizationId))) {
+      throw new RequestError(404, `Cannot request consent: no organisation ${organizationId}`);
     }
     await smaBackchannel.request(call, vendor, email);
     // Placeholder until the owner accepts: pending credentials are never synced.
@@ -40,11 +41,10 @@ export function mountBackchannelRoutes(app: Hono, config: Config, runtime: () =>
       accessToken: "pending-consent",
       expiresAt: new Date(0).toISOString(),
     };
-    const rt = runtime();
     const row = await rt.store.saveConnected({
       organizationId,
       source: "sma",
-      label: typeof label === "string" && label.trim() ? label : `SMA consent of ${email}`,
+      label: label ?? `SMA consent of ${email}`,
       secret: await rt.keyring.encrypt(JSON.stringify(pending)),
       expiresAt: null,
       status: "pending",

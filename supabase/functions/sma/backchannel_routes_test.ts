@@ -35,7 +35,7 @@ function setup() {
     SMA_CLIENT_ID: "bc-client",
     SMA_CLIENT_SECRET: "bc-client-secret",
   });
-  const store = memoryStore();
+  const store = memoryStore([], { organizations: [ORG] });
   const runtime = () => ({
     store,
     objects: { put: () => Promise.resolve() },
@@ -127,13 +127,50 @@ Deno.test("backchannel consent: Rejected, Expired, Revoked mark the credential a
 });
 
 Deno.test("backchannel consent: a bad request is named", async () => {
-  const { app, server } = setup();
+  const { app, server, store } = setup();
   try {
     const bad = await ask(app, { organizationId: ORG, email: "not-an-address" });
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /email must be/);
     const anonymous = await app.request("/sma/oauth/backchannel", { method: "POST", body: "{}" });
     assert.equal(anonymous.status, 401);
+    const post = (body: string) =>
+      app.request("/sma/oauth/backchannel", {
+        method: "POST",
+        headers: { apikey: SERVICE, "content-type": "application/json" },
+        body,
+      });
+    const nul = await post("null");
+    assert.equal(nul.status, 400);
+    assert.equal(
+      (await nul.json()).error,
+      "Cannot request consent: the request body must be a JSON object",
+    );
+    const extra = await ask(app, { organizationId: ORG, email: OWNER.email, admin: true });
+    assert.equal(extra.status, 400);
+    assert.equal((await extra.json()).error, "Cannot request consent: unknown field admin");
+    const big = await post(
+      JSON.stringify({ organizationId: ORG, email: OWNER.email, label: "x".repeat(10_000_000) }),
+    );
+    assert.equal(big.status, 413);
+    assert.match((await big.json()).error, /larger than 65536 bytes/);
+    assert.equal(store.creds.length, 0, "nothing stored for a refused request");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("backchannel consent for an organisation that does not exist is refused before SMA is asked", async () => {
+  const { app, server, store } = setup();
+  try {
+    const ghost = "d0000000-0000-4000-8000-00000000dead";
+    const res = await ask(app, { organizationId: ghost, email: OWNER.email });
+    assert.equal(res.status, 404);
+    assert.equal((await res.json()).error, `Cannot request consent: no organisation ${ghost}`);
+    assert.equal(store.creds.length, 0);
+    // SMA was not asked to e-mail the owner: a consent request now is the first one.
+    const ok = await ask(app, { organizationId: ORG, email: OWNER.email });
+    assert.equal(ok.status, 202);
   } finally {
     await server.shutdown();
   }

@@ -26,7 +26,7 @@ function setup(options: { oauthApp?: boolean } = {}) {
   sim.oauth.addOwner({ email: OWNER, sites: [HOME] });
   const encryptionKey = generateKey();
   const keyring = Keyring.parse(encryptionKey);
-  const store = memoryStore();
+  const store = memoryStore([], { organizations: [ORG] });
   const logs: string[] = [];
   const app = options.oauthApp === false ? {} : {
     SOLAREDGE_CLIENT_ID: CLIENT.clientId,
