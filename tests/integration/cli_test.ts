@@ -241,3 +241,50 @@ stackTest(
     assert.equal(kept.timezone, "Asia/Tokyo");
   },
 );
+
+stackTest(
+  "status ranks a site that needs re-authorisation above a late one above a fresh one",
+  async (sql) => {
+    const org = `status org ${crypto.randomUUID()}`;
+    const [{ id: orgId }] =
+      await sql`insert into public.organizations (name) values (${org}) returning id`;
+    const creds = await sql<{ id: string; label: string }[]>`
+    insert into public.inverter_credentials (organization_id, source, label, secret, status, status_reason)
+    values (${orgId}, 'enphase', 'Acme', 'gAAAAAstatus1', 'needs_reauth', 'refresh token revoked'),
+           (${orgId}, 'solaredge', 'Roofs', 'gAAAAAstatus2', 'active', null)
+    returning id, label`;
+    const id = (label: string) => creds.find((c) => c.label === label)!.id;
+    await sql`
+    insert into public.inverter_sites (organization_id, credential_id, source, vendor_site_id, synced_through)
+    values (${orgId}, ${id("Acme")}, 'enphase', 'st-reauth', date_trunc('hour', now())),
+           (${orgId}, ${
+      id("Roofs")
+    }, 'solaredge', 'st-late', date_trunc('hour', now()) - interval '5 hours'),
+           (${orgId}, ${id("Roofs")}, 'solaredge', 'st-fresh', date_trunc('hour', now()))`;
+    try {
+      const out = await run(["cli/status.ts", "--org", org]);
+      assert.equal(out.code, 0, out.stderr);
+      const lines = out.stdout.trimEnd().split("\n");
+      assert.deepEqual(lines.slice(1, 4).map((l) => l.split(/\s{2,}/)[0]), [
+        "REAUTH",
+        "LATE",
+        "fresh",
+      ]);
+      assert.match(lines[1], /Re-authorise Enphase credential 'Acme': refresh token revoked/);
+      assert.equal(lines[4], "3 sites: 1 fresh, 1 late, 0 failing, 1 needing re-authorisation");
+      const json = await run(["cli/status.ts", "--org", orgId, "--vendor", "solaredge", "--json"]);
+      assert.deepEqual(
+        JSON.parse(json.stdout).map((r: { vendor_site_id: string }) => r.vendor_site_id),
+        [
+          "st-late",
+          "st-fresh",
+        ],
+      );
+      const bad = await run(["cli/status.ts", "--vendor", "fronius"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--vendor must be one of solaredge, enphase, sma, goodwe/);
+    } finally {
+      await sql`delete from public.organizations where id = ${orgId}`;
+    }
+  },
+);
