@@ -23,6 +23,7 @@ import { functionNamePattern, functionRoute } from "./function_route.ts";
 import { createInvocationLog, type InvocationLog } from "./invocation_log.ts";
 import { checkJwt } from "./jwt_check.ts";
 import { stackEnv } from "./stack_env.ts";
+import { jwks, jwksPath } from "./stack_auth.ts";
 
 export interface GatewayOptions {
   /** Absolute path of supabase/functions. */
@@ -87,6 +88,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const gateway = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     if (url.pathname === healthPath) return health(options.health?.() ?? {});
+    // The project's signing keys, as Supabase Auth publishes them; the functions verify sessions
+    // against them (shared/session.ts).
+    if (url.pathname === jwksPath) return Response.json(await jwks());
     if (url.pathname === invocationsPath) {
       const filter = {
         function: url.searchParams.get("function") ?? undefined,

@@ -5,6 +5,7 @@
  *   deno task stack restart   the same, but restart services.ts (reloads function code)
  *   deno task stack status    what answers where, and the environment to use; exit 1 if not all up
  *   deno task stack down [--reset]   stop everything; --reset also deletes .local/stack
+ *   deno task stack user add --email E --org ORG [--role R]   a dashboard user and a session token
  *
  * The demo and the test runner import `stackUp` / `stackDown` / `isStackUp` to use the stack when
  * it is up, start it otherwise, and leave it as they found it.
@@ -14,6 +15,7 @@ import { stackDown } from "./stack_down.ts";
 import { stackPaths } from "./stack_paths.ts";
 import { stackStatus } from "./stack_status.ts";
 import { stackUp } from "./stack_up.ts";
+import { stackUser } from "./stack_user.ts";
 
 export { stackDown, type StackDownOptions } from "./stack_down.ts";
 export { isStackUp, type PartStatus, type StackStatus, stackStatus } from "./stack_status.ts";
@@ -66,8 +68,12 @@ async function main(args: string[]): Promise<number> {
       return 0;
     case "status":
       return (await printStatus()) ? 0 : 1;
+    case "user":
+      return await stackUser(flags);
     default:
-      console.error(`Cannot run stack ${command}: use up, restart, status or down [--reset]`);
+      console.error(
+        `Cannot run stack ${command}: use up, restart, status, down [--reset] or user add`,
+      );
       return 2;
   }
 }
