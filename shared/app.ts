@@ -15,6 +15,7 @@ import {
   VendorConfigError,
 } from "./errors.ts";
 import { mountConnectRoutes } from "./connect_routes.ts";
+import { mountSiteRoutes } from "./site_routes.ts";
 import { requireServiceKey } from "./service_key.ts";
 import { parseRunRequest } from "./run_request.ts";
 import { startRun } from "./run_recorder.ts";
@@ -46,6 +47,8 @@ export interface AppOptions {
    * default `performance.now()`, which counts from the isolate's start.
    */
   workerAgeMs?: () => number;
+  /** How the project's JWKS is fetched for session checks (tests inject one). */
+  jwksFetch?: typeof fetch;
   /** Vendor-specific routes (SMA's backchannel consent), mounted under `/<vendor>`. */
   routes?: (app: Hono) => void;
 }
@@ -170,6 +173,7 @@ export function createFetcherApp<S>(
   });
 
   if (adapter.connect) mountConnectRoutes(app, adapter, config, runtime, now);
+  mountSiteRoutes(app, source, config, runtime, { fetch: options.jwksFetch });
   options.routes?.(app);
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));

@@ -37,6 +37,10 @@ export interface Config {
   vendors: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
   /** Signs OAuth `state`; when unset a key is derived from ENCRYPTION_KEY. */
   oauthStateSecret?: string;
+  /** SUPABASE_JWKS: the project's session signing keys, when the platform provides them. */
+  jwks?: string;
+  /** SUPABASE_JWT_SECRET: the legacy HS256 secret, for projects that still sign sessions so. */
+  legacyJwtSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +116,8 @@ export function loadConfig(
     ),
     vendors: Object.fromEntries(SOURCES.map((v) => [v, vendorEnv(env, v)])),
     oauthStateSecret: env.OAUTH_STATE_SECRET || undefined,
+    jwks: env.SUPABASE_JWKS || undefined,
+    legacyJwtSecret: env.SUPABASE_JWT_SECRET || undefined,
   };
   for (const name of options.requireVendor ?? []) required(name);
   if (Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY)) {

@@ -68,7 +68,7 @@ export class BadRecordError extends Error {
  * receives.
  */
 export class RequestError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 405 | 415 | 501 | 503;
+  readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 415 | 501 | 503;
   constructor(status: RequestError["status"], message: string) {
     super(message);
     this.name = "RequestError";

@@ -11,6 +11,7 @@ import { createJobStore, type JobStore } from "./job_store.ts";
 import { Keyring } from "./keyring.ts";
 import { createLogger, type Level, type Logger } from "./logger.ts";
 import { createS3Store, type ObjectStore } from "./s3.ts";
+import { createHealthStore, type HealthStore } from "./stores/health.ts";
 import { createStore, type Store } from "./store.ts";
 
 export interface FetcherRuntime {
@@ -20,6 +21,8 @@ export interface FetcherRuntime {
   logger: Logger;
   /** The queue's claims and leases (`POST /run {"queue":true}`); a test's runtime may omit it. */
   jobs?: JobStore;
+  /** Site health and memberships for the status route; a test's runtime may omit it. */
+  health?: HealthStore;
   /** Open runs (and later leases), released on `beforeunload`; a test's runtime may omit it. */
   invocation?: Invocation;
   /** Resolves when the database answers. */
@@ -44,6 +47,7 @@ export function createRuntime(
   return {
     store: createStore(sql),
     jobs: createJobStore(sql),
+    health: createHealthStore(sql),
     objects: createS3Store(config),
     keyring: Keyring.parse(config.encryptionKeys),
     logger,

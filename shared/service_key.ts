@@ -2,11 +2,16 @@ import { RequestError } from "./errors.ts";
 
 /** Accepts the service key as `apikey` (what pg_net sends) or as a Bearer token. */
 export function requireServiceKey(headers: Headers, keys: readonly string[], action: string): void {
-  const bearer = headers.get("authorization")?.replace(/^Bearer\s+/i, "");
-  const presented = [headers.get("apikey"), bearer].filter((k): k is string => !!k);
-  if (!presented.some((p) => keys.some((k) => timingSafeEqual(p, k)))) {
+  if (!hasServiceKey(headers, keys)) {
     throw new RequestError(401, `Cannot ${action}: a service key is required`);
   }
+}
+
+/** Whether the request carries one of the service keys (an operator, not a user's session). */
+export function hasServiceKey(headers: Headers, keys: readonly string[]): boolean {
+  const bearer = headers.get("authorization")?.replace(/^Bearer\s+/i, "");
+  const presented = [headers.get("apikey"), bearer].filter((k): k is string => !!k);
+  return presented.some((p) => keys.some((k) => timingSafeEqual(p, k)));
 }
 
 function timingSafeEqual(a: string, b: string): boolean {

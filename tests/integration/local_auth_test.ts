@@ -58,3 +58,49 @@ stackTest(
     }
   },
 );
+
+stackTest(
+  "a member reads their site's status with a real session; another organisation's is a 403",
+  async (sql) => {
+    const email = `member-${crypto.randomUUID()}@example.test`;
+    const org = `Status org ${crypto.randomUUID()}`;
+    const added = await stackUser(["add", "--email", email, "--org", org, "--role", "member"]);
+    assert.equal(added.code, 0, added.stderr);
+    const token = added.stdout.trim();
+    const [{ id: orgId }] = await sql`select id from public.organizations where name = ${org}`;
+    const [{ id: otherId }] = await sql`
+    insert into public.organizations (name) values (${`${org} other`}) returning id`;
+    try {
+      const creds = await sql<{ id: string; organization_id: string }[]>`
+      insert into public.inverter_credentials (organization_id, source, label, secret, status)
+      values (${orgId}, 'solaredge', 'mine', 'gAAAAAmine', 'disabled'),
+             (${otherId}, 'solaredge', 'theirs', 'gAAAAAtheirs', 'disabled')
+      returning id, organization_id`;
+      const mineSite = `st-mine-${crypto.randomUUID()}`;
+      const theirSite = `st-theirs-${crypto.randomUUID()}`;
+      for (const [c, site] of [[creds[0], mineSite], [creds[1], theirSite]] as const) {
+        await sql`insert into public.inverter_sites (organization_id, credential_id, source, vendor_site_id)
+        values (${c.organization_id}, ${c.id}, 'solaredge', ${site})`;
+      }
+      const status = (site: string) =>
+        fetch(`${env.SUPABASE_URL}/functions/v1/solaredge/sites/${site}/status`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const mine = await status(mineSite);
+      assert.equal(mine.status, 200);
+      const row = await mine.json();
+      assert.equal(row.vendor_site_id, mineSite);
+      assert.equal(row.state, "needs_reauth");
+      assert.equal(
+        row.next_action,
+        "Enable or replace SolarEdge credential 'mine': it is disabled",
+      );
+      const theirs = await status(theirSite);
+      assert.equal(theirs.status, 403);
+      await theirs.body?.cancel();
+    } finally {
+      await sql`delete from public.organizations where id = any(${[orgId, otherId]}::uuid[])`;
+      await sql`delete from auth.users where email = ${email}`;
+    }
+  },
+);
