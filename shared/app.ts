@@ -173,7 +173,7 @@ export function createFetcherApp<S>(
   });
 
   if (adapter.connect) mountConnectRoutes(app, adapter, config, runtime, now);
-  mountSiteRoutes(app, source, config, runtime, { fetch: options.jwksFetch });
+  mountSiteRoutes(app, source, config, runtime, { fetch: options.jwksFetch, now });
   options.routes?.(app);
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));

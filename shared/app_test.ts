@@ -163,6 +163,7 @@ Deno.test("POST /run with queue true works the due jobs under a lease of its own
     release: (owner) => (calls.push(`release ${owner}`), Promise.resolve(0)),
     enqueueDue: () => Promise.resolve(0),
     dispatch: () => Promise.resolve(0),
+    enqueueResync: () => Promise.resolve("job"),
   };
   const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
   assert.equal(res.status, 202);
@@ -212,6 +213,7 @@ Deno.test("a queue run stopped by beforeunload gives its leases back and closes 
     release: (owner) => (released.push(owner), Promise.resolve(1)),
     enqueueDue: () => Promise.resolve(0),
     dispatch: () => Promise.resolve(0),
+    enqueueResync: () => Promise.resolve("job"),
   };
   const res = await app.request("/solaredge/run", post({ queue: true }));
   const { runId } = await res.json();
@@ -237,6 +239,7 @@ Deno.test("a run's time is counted from the worker's start, and a worker near it
       release: () => Promise.resolve(0),
       enqueueDue: () => Promise.resolve(0),
       dispatch: () => Promise.resolve(0),
+      enqueueResync: () => Promise.resolve("job"),
     };
     const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
     assert.equal(res.status, 202);

@@ -5,6 +5,7 @@
  */
 import type { Sql } from "./db.ts";
 import type { Source } from "./types.ts";
+import { RequestError } from "./errors.ts";
 
 export interface ClaimedJob {
   jobId: string;
@@ -38,6 +39,11 @@ export interface JobStore {
   release(owner: string): Promise<number>;
   /** Queues the due sites of one credential (after its discovery found new ones), or a vendor's. */
   enqueueDue(source: Source, credentialId?: string): Promise<number>;
+  /**
+   * Queues a resync of one site over a window as its own job, above the hourly work; asked again
+   * while it waits, the same job is widened and returned (private.enqueue_site_window).
+   */
+  enqueueResync(siteId: string, from: Date, to: Date): Promise<string>;
   /** Asks for the invocations the vendor's due work needs now (the per-minute dispatch). */
   dispatch(source: Source): Promise<number>;
 }
@@ -97,6 +103,19 @@ export function createJobStore(sql: Sql): JobStore {
     async release(owner) {
       const [row] = await sql<{ n: number }[]>`select private.release_jobs(${owner}) as n`;
       return row.n;
+    },
+
+    async enqueueResync(siteId, from, to) {
+      try {
+        const [row] = await sql<{ id: string }[]>`
+          select private.enqueue_site_window(${siteId}::uuid, 'resync', ${from}, ${to}) as id`;
+        return row.id;
+      } catch (error) {
+        // The function's refusals say what to do (a sync of the site is running: try later).
+        const message = (error as Error).message;
+        if (message.startsWith("Cannot queue")) throw new RequestError(409, message);
+        throw error;
+      }
     },
 
     async dispatch(source) {

@@ -62,6 +62,7 @@ function memoryJobs(jobs: ClaimedJob[]) {
       log.dispatches++;
       return Promise.resolve(1);
     },
+    enqueueResync: () => Promise.reject(new Error("not in these tests")),
     enqueueDue(_source, credentialId) {
       log.enqueues++;
       log.enqueuedFor.push(credentialId);

@@ -58,6 +58,31 @@ export const backchannelBody = z.strictObject({
   label: text("a non-empty label").optional(),
 });
 
+/** The longest range one resync may ask for. */
+export const MAX_RESYNC_DAYS = 31;
+
+const instant = z.iso
+  .datetime({
+    offset: true,
+    error: "must be an ISO 8601 time with its offset, e.g. 2026-12-01T00:00:00Z",
+  })
+  .transform((v) => new Date(v));
+
+/** `POST /<vendor>/sites/{siteId}/resync`: a range, by default the last 24 hours. */
+export function resyncBody(now: () => Date) {
+  return z.strictObject({ from: instant.optional(), to: instant.optional() })
+    .transform((b) => {
+      const to = b.to ?? now();
+      return { from: b.from ?? new Date(to.getTime() - 24 * 3_600_000), to };
+    })
+    .refine((r) => r.to > r.from, { error: "to must be after from" })
+    // A minute's grace for the caller's clock.
+    .refine((r) => r.to.getTime() <= now().getTime() + 60_000, { error: "to is in the future" })
+    .refine((r) => r.to.getTime() - r.from.getTime() <= MAX_RESYNC_DAYS * 86_400_000, {
+      error: `the range is longer than ${MAX_RESYNC_DAYS} days; split it into several resyncs`,
+    });
+}
+
 /**
  * The value `schema` makes of `input`, or a 400 that says what to do and which field is wrong:
  * `Cannot <what>: <field> <problem>`.

@@ -1,17 +1,19 @@
 /**
  * Routes about one site, for a dashboard user or an operator: `GET /<vendor>/sites/{siteId}/status`
- * answers the site's row of `site_health` (site_health.sql). `{siteId}` is the vendor's site id or
- * our uuid. An operator sends the service key; a user sends their session (session.ts) and must
+ * answers the site's row of `site_health` (site_health.sql); `POST …/resync {from, to}` queues a
+ * resync of a range (default: the last 24 hours) and answers 202 with the job. `{siteId}` is the
+ * vendor's site id or our uuid. A resync needs an owner or admin. An operator sends the service key; a user sends their session (session.ts) and must
  * be a member of the site's organisation: a site of another organisation is a 403, so that no one
  * learns of it more than that it is not theirs.
  */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import type { Config } from "./config.ts";
 import { RequestError } from "./errors.ts";
-import { MAX_TEXT } from "./request_schemas.ts";
+import { MAX_TEXT, parseRequest, readJsonObject, resyncBody } from "./request_schemas.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import { hasServiceKey } from "./service_key.ts";
 import { sessionVerifier } from "./session.ts";
+import type { HealthStore, SiteHealthRow } from "./stores/health.ts";
 import type { Source } from "./vendors.ts";
 
 export function mountSiteRoutes(
@@ -19,8 +21,9 @@ export function mountSiteRoutes(
   source: Source,
   config: Config,
   runtime: () => FetcherRuntime,
-  options: { fetch?: typeof fetch } = {},
+  options: { fetch?: typeof fetch; now?: () => Date } = {},
 ): void {
+  const now = options.now ?? (() => new Date());
   const verify = sessionVerifier({
     supabaseUrl: config.supabaseUrl,
     jwks: config.jwks,
@@ -28,9 +31,13 @@ export function mountSiteRoutes(
     fetch: options.fetch,
   });
 
-  app.get("/sites/:siteId/status", async (c) => {
-    const what = "read the site's status";
-    const siteId = c.req.param("siteId");
+  /** The one active site `{siteId}` names for this caller, or the error that says why not. */
+  async function siteFor(
+    c: Context,
+    what: string,
+    roles?: readonly string[],
+  ): Promise<{ row: SiteHealthRow; health: HealthStore }> {
+    const siteId = c.req.param("siteId") ?? "";
     if (siteId.length === 0 || siteId.length > MAX_TEXT) {
       throw new RequestError(400, `Cannot ${what}: siteId must be 1 to ${MAX_TEXT} characters`);
     }
@@ -41,12 +48,23 @@ export function mountSiteRoutes(
     const rows = await health.siteHealth(source, siteId);
     let visible = rows;
     if (user) {
-      const roles = await Promise.all(
+      const found = await Promise.all(
         rows.map((r) => health.memberRole(user.userId, r.organization_id)),
       );
-      visible = rows.filter((_, i) => roles[i] !== undefined);
+      visible = rows.filter((_, i) => found[i] !== undefined);
       if (rows.length > 0 && visible.length === 0) {
         throw new RequestError(403, `Cannot ${what}: site ${siteId} is not your organisation's`);
+      }
+      if (roles && visible.length === 1) {
+        const role = found[rows.indexOf(visible[0])]!;
+        if (!roles.includes(role)) {
+          throw new RequestError(
+            403,
+            `Cannot ${what}: only an ${
+              roles.join(" or ")
+            } of the site's organisation may, and you are a ${role}`,
+          );
+        }
       }
     }
     if (visible.length === 0) {
@@ -58,6 +76,29 @@ export function mountSiteRoutes(
         `Cannot ${what}: ${visible.length} ${source} sites have the id ${siteId}; use the site's uuid`,
       );
     }
-    return c.json(visible[0]);
+    return { row: visible[0], health };
+  }
+
+  app.get("/sites/:siteId/status", async (c) => {
+    const { row } = await siteFor(c, "read the site's status");
+    return c.json(row);
+  });
+
+  // A resync is queued work (a job above the hourly work), not a run of its own; the same
+  // request again while it waits returns the same job, widened if need be.
+  app.post("/sites/:siteId/resync", async (c) => {
+    const what = "resync the site";
+    const range = parseRequest(resyncBody(now), readJsonObject(await c.req.text(), what), what);
+    const { row } = await siteFor(c, what, ["owner", "admin"]);
+    const jobs = runtime().jobs;
+    if (!jobs) throw new RequestError(501, `Cannot ${what}: this runtime has no job store`);
+    const jobId = await jobs.enqueueResync(row.site_id, range.from, range.to);
+    return c.json({
+      siteId: row.site_id,
+      vendorSiteId: row.vendor_site_id,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      jobIds: [jobId],
+    }, 202);
   });
 }

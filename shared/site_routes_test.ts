@@ -16,6 +16,8 @@ const URL_ = "https://proj.example.test";
 const ORG_A = "a1000000-0000-4000-8000-000000000001";
 const ORG_B = "b1000000-0000-4000-8000-000000000002";
 const ANA = "a0000000-0000-4000-8000-000000000001";
+const MAX = "c0000000-0000-4000-8000-000000000003";
+const NOW = new Date("2026-12-03T12:00:00Z");
 
 async function setup() {
   const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
@@ -29,11 +31,28 @@ async function setup() {
   const health: HealthStore = {
     siteHealth: (_s, site) =>
       Promise.resolve(rows.filter((r) => r.vendor_site_id === site || r.site_id === site)),
-    memberRole: (user, org) => Promise.resolve(user === ANA && org === ORG_A ? "admin" : undefined),
+    memberRole: (user, org) =>
+      Promise.resolve(
+        org !== ORG_A ? undefined : user === ANA ? "admin" : user === MAX ? "member" : undefined,
+      ),
   };
+  const queued: Array<{ siteId: string; from: string; to: string }> = [];
   const runtime: FetcherRuntime = {
     store: memoryStore(),
     health,
+    jobs: {
+      claim: () => Promise.resolve([]),
+      renewLeases: () => Promise.resolve(0),
+      finishSites: () => Promise.resolve(0),
+      finish: () => Promise.resolve(null),
+      release: () => Promise.resolve(0),
+      enqueueDue: () => Promise.resolve(0),
+      dispatch: () => Promise.resolve(0),
+      enqueueResync: (siteId, from, to) => {
+        queued.push({ siteId, from: from.toISOString(), to: to.toISOString() });
+        return Promise.resolve(`job-${queued.length}`);
+      },
+    },
     objects: { put: () => Promise.resolve() },
     keyring: Keyring.parse(generateKey()),
     logger: createLogger({ write: () => {} }),
@@ -47,7 +66,7 @@ async function setup() {
     ENCRYPTION_KEY: "unused",
     SUPABASE_JWKS: jwks,
   });
-  const app = createFetcherApp(solaredge, config, () => runtime);
+  const app = createFetcherApp(solaredge, config, () => runtime, { now: () => NOW });
   const session = (sub = ANA) =>
     new SignJWT({ role: "authenticated" })
       .setProtectedHeader({ alg: "ES256", kid: "k1" })
@@ -58,7 +77,16 @@ async function setup() {
       .sign(privateKey);
   const get = (site: string, headers: Record<string, string> = {}) =>
     app.request(`/solaredge/sites/${encodeURIComponent(site)}/status`, { headers });
-  return { get, session };
+  const resync = async (site: string, body: unknown, sub = ANA) =>
+    await app.request(`/solaredge/sites/${site}/resync`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await session(sub)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+    });
+  return { get, session, resync, queued };
 }
 
 Deno.test("a member reads their site's status; another organisation's site is a 403", async () => {
@@ -114,4 +142,67 @@ Deno.test("an operator with the service key reads any site; unknown and ambiguou
   assert.equal((await get("s-4", { apikey: KEY })).status, 200);
   const long = await get("x".repeat(300), { apikey: KEY });
   assert.equal(long.status, 400);
+});
+
+Deno.test("an admin's resync queues the range as a job and answers 202 with it", async () => {
+  const { resync, queued } = await setup();
+  const res = await resync("501", {
+    from: "2026-11-30T00:00:00Z",
+    to: "2026-12-03T00:00:00+00:00",
+  });
+  assert.equal(res.status, 202);
+  assert.deepEqual(await res.json(), {
+    siteId: "s-1",
+    vendorSiteId: "501",
+    from: "2026-11-30T00:00:00.000Z",
+    to: "2026-12-03T00:00:00.000Z",
+    jobIds: ["job-1"],
+  });
+  // Without a range: the last 24 hours.
+  await resync("501", {});
+  assert.deepEqual(queued[1], {
+    siteId: "s-1",
+    from: "2026-12-02T12:00:00.000Z",
+    to: "2026-12-03T12:00:00.000Z",
+  });
+});
+
+Deno.test("a resync by a plain member or of another organisation's site is a 403 and queues nothing", async () => {
+  const { resync, queued } = await setup();
+  const member = await resync("501", {}, MAX);
+  assert.equal(member.status, 403);
+  assert.equal(
+    (await member.json()).error,
+    "Cannot resync the site: only an owner or admin of the site's organisation may, and you are a member",
+  );
+  const other = await resync("777", {});
+  assert.equal(other.status, 403);
+  assert.deepEqual(queued, []);
+});
+
+Deno.test("each bad resync range gets a 400 naming its problem", async () => {
+  const { resync, queued } = await setup();
+  const cases: Array<[unknown, string]> = [
+    [{ from: "2026-12-02T00:00:00Z", to: "2026-12-01T00:00:00Z" }, "to must be after from"],
+    [{ to: "2026-12-04T00:00:00Z" }, "to is in the future"],
+    [
+      { from: "2026-10-01T00:00:00Z", to: "2026-12-01T00:00:00Z" },
+      "the range is longer than 31 days; split it into several resyncs",
+    ],
+    [
+      { from: "yesterday" },
+      "from must be an ISO 8601 time with its offset, e.g. 2026-12-01T00:00:00Z",
+    ],
+    [
+      { from: "2026-12-01T00:00:00" },
+      "from must be an ISO 8601 time with its offset, e.g. 2026-12-01T00:00:00Z",
+    ],
+    [{ since: "2026-12-01T00:00:00Z" }, "unknown field since"],
+  ];
+  for (const [body, problem] of cases) {
+    const res = await resync("501", body);
+    assert.equal(res.status, 400, problem);
+    assert.equal((await res.json()).error, `Cannot resync the site: ${problem}`);
+  }
+  assert.deepEqual(queued, []);
 });

@@ -5,7 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { sessionVerifier } from "../../shared/session.ts";
-import { env, stackTest } from "./helpers.ts";
+import {
+  env,
+  listKeys,
+  seedCredential,
+  simAccount,
+  stackTest,
+  startRun,
+  uniqueId,
+  waitFor,
+  waitForRun,
+} from "./helpers.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -100,6 +110,83 @@ stackTest(
       await theirs.body?.cancel();
     } finally {
       await sql`delete from public.organizations where id = any(${[orgId, otherId]}::uuid[])`;
+      await sql`delete from auth.users where email = ${email}`;
+    }
+  },
+);
+
+stackTest(
+  "an admin's 3-day resync through the gateway lands whole windows and keeps the watermark",
+  async (sql) => {
+    const apiKey = `resync-${crypto.randomUUID()}`;
+    const vendorSiteId = uniqueId();
+    await simAccount({
+      apiKey,
+      sites: [{
+        siteId: vendorSiteId,
+        name: "Resync roof",
+        timeZone: "Europe/Berlin",
+        peakPowerKw: 4,
+      }],
+    });
+    const { orgId, credentialId } = await seedCredential(sql, `resync ${apiKey}`, { apiKey });
+    const watermark = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+    const [site] = await sql`
+    insert into public.inverter_sites
+      (organization_id, credential_id, source, vendor_site_id, timezone, synced_through)
+    values (${orgId}, ${credentialId}, 'solaredge', ${String(vendorSiteId)}, 'Europe/Berlin',
+      ${watermark})
+    returning id`;
+    const email = `resync-${crypto.randomUUID()}@example.test`;
+    const added = await stackUser(["add", "--email", email, "--org", orgId, "--role", "admin"]);
+    assert.equal(added.code, 0, added.stderr);
+    const token = added.stdout.trim();
+    try {
+      const body = { from: "2026-11-28T00:00:00Z", to: "2026-12-01T00:00:00Z" };
+      const ask = () =>
+        fetch(`${env.SUPABASE_URL}/functions/v1/solaredge/sites/${vendorSiteId}/resync`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      const res = await ask();
+      assert.equal(res.status, 202, await res.clone().text());
+      const { jobIds, siteId } = await res.json();
+      assert.equal(siteId, site.id);
+      const [job] = await sql`select * from public.sync_jobs where id = ${jobIds[0]}`;
+      assert.equal(job.kind, "resync");
+      assert.ok(job.priority > 0, "above the hourly work");
+      assert.equal(job.window_from.toISOString(), "2026-11-28T00:00:00.000Z");
+      // The same resync again while it waits: the same job, nothing new.
+      const again = await ask();
+      assert.deepEqual((await again.json()).jobIds, jobIds);
+
+      const run = await startRun({ trigger: "cron", queue: true });
+      assert.equal(run.status, 202);
+      await waitForRun(sql, (await run.json()).runId);
+      await waitFor("the resync job to succeed", async () => {
+        const [row] = await sql`select status from public.sync_jobs where id = ${jobIds[0]}`;
+        return row.status === "succeeded";
+      });
+      // SolarEdge's 12-hour windows: six objects for three days, each keyed by its window's end.
+      const keys = (await listKeys(`raw/solaredge/${orgId}/`)).filter((k) =>
+        k.includes(`site_${vendorSiteId}_`)
+      );
+      const key = (day: string, end: string) =>
+        `raw/solaredge/${orgId}/${day}/site_${vendorSiteId}_${end}.json`;
+      assert.deepEqual(keys.sort(), [
+        key("2026-11-28", "120000"),
+        key("2026-11-29", "000000"),
+        key("2026-11-29", "120000"),
+        key("2026-11-30", "000000"),
+        key("2026-11-30", "120000"),
+        key("2026-12-01", "000000"),
+      ]);
+      const [after] =
+        await sql`select synced_through from public.inverter_sites where id = ${site.id}`;
+      assert.equal(after.synced_through.toISOString(), watermark.toISOString(), "never moved back");
+    } finally {
+      await sql`delete from public.organizations where id = ${orgId}`;
       await sql`delete from auth.users where email = ${email}`;
     }
   },
