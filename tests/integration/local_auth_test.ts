@@ -20,8 +20,12 @@ import {
 const root = new URL("../../", import.meta.url).pathname;
 
 async function stackUser(args: string[]) {
+  return await denoRun([`${root}local/stack.ts`, "user", ...args]);
+}
+
+async function denoRun(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", `${root}deno.json`, `${root}local/stack.ts`, "user", ...args],
+    args: ["run", "-A", "--config", `${root}deno.json`, ...args],
     cwd: root,
     env: { NO_COLOR: "1" },
     stdout: "piped",
@@ -188,6 +192,74 @@ stackTest(
     } finally {
       await sql`delete from public.organizations where id = ${orgId}`;
       await sql`delete from auth.users where email = ${email}`;
+    }
+  },
+);
+
+stackTest(
+  "deno task resync works through the gateway with a user's session and with the service key",
+  async (sql) => {
+    const apiKey = `resync-cli-${crypto.randomUUID()}`;
+    const vendorSiteId = uniqueId();
+    await simAccount({
+      apiKey,
+      sites: [{
+        siteId: vendorSiteId,
+        name: "CLI roof",
+        timeZone: "Europe/Berlin",
+        peakPowerKw: 4,
+      }],
+    });
+    const { orgId, credentialId } = await seedCredential(sql, `resync cli ${apiKey}`, { apiKey });
+    await sql`
+    insert into public.inverter_sites
+      (organization_id, credential_id, source, vendor_site_id, timezone, synced_through)
+    values (${orgId}, ${credentialId}, 'solaredge', ${String(vendorSiteId)}, 'Europe/Berlin',
+      date_trunc('hour', now()))`;
+    const admin = `cli-admin-${crypto.randomUUID()}@example.test`;
+    const member = `cli-member-${crypto.randomUUID()}@example.test`;
+    assert.equal(
+      (await stackUser(["add", "--email", admin, "--org", orgId, "--role", "admin"])).code,
+      0,
+    );
+    assert.equal((await stackUser(["add", "--email", member, "--org", orgId])).code, 0);
+    const resync = (...extra: string[]) =>
+      denoRun([`${root}cli/resync.ts`, "solaredge", "--site", String(vendorSiteId), ...extra]);
+    try {
+      const asAdmin = await resync(
+        "--from",
+        "2026-11-20T00:00:00Z",
+        "--to",
+        "2026-11-21T00:00:00Z",
+        "--as",
+        admin,
+      );
+      assert.equal(asAdmin.code, 0, asAdmin.stderr);
+      assert.match(asAdmin.stderr, /queued as [0-9a-f-]{36}/);
+      assert.match(asAdmin.stderr, /resync: succeeded/);
+      const day = (d: string, end: string) =>
+        `raw/solaredge/${orgId}/${d}/site_${vendorSiteId}_${end}.json`;
+      assert.deepEqual(asAdmin.stdout.trim().split("\n"), [
+        day("2026-11-20", "120000"),
+        day("2026-11-21", "000000"),
+      ]);
+      const asOperator = await resync(
+        "--from",
+        "2026-11-22T00:00:00Z",
+        "--to",
+        "2026-11-22T12:00:00Z",
+      );
+      assert.equal(asOperator.code, 0, asOperator.stderr);
+      assert.deepEqual(asOperator.stdout.trim().split("\n"), [day("2026-11-22", "120000")]);
+      const asMember = await resync("--as", member);
+      assert.equal(asMember.code, 1);
+      assert.match(
+        asMember.stderr,
+        /only an owner or admin of the site's organisation may, and you are a member/,
+      );
+    } finally {
+      await sql`delete from public.organizations where id = ${orgId}`;
+      await sql`delete from auth.users where email = any(${[admin, member]})`;
     }
   },
 );
