@@ -111,15 +111,27 @@ export function mountConnectRoutes<S>(
     // This callback's tokens are masked in its own lines, not in every later line of the worker.
     const logger = rt.logger.scope({ source });
     for (const s of sensitive) logger.redactor.add(s);
-    const row = await rt.store.saveConnected({
-      organizationId: state.organizationId,
-      source,
-      label: state.label ?? `${source} (connected ${now().toISOString().slice(0, 10)})`,
-      credentialId: state.credentialId,
-      secret: await rt.keyring.encrypt(JSON.stringify(document)),
-      expiresAt: adapter.tokens?.current(document).expiresAt ?? null,
-      status: "active",
-    });
+    let row;
+    try {
+      row = await rt.store.saveConnected({
+        organizationId: state.organizationId,
+        source,
+        label: state.label ?? `${source} (connected ${now().toISOString().slice(0, 10)})`,
+        credentialId: state.credentialId,
+        secret: await rt.keyring.encrypt(JSON.stringify(document)),
+        expiresAt: adapter.tokens?.current(document).expiresAt ?? null,
+        status: "active",
+      });
+    } catch (error) {
+      // The owner consented and the code is spent: say what to do, never a bare 500.
+      const detail = logger.redactor.redact((error as Error).message);
+      logger.error("Cannot store a connected credential", { error: detail });
+      throw new RequestError(
+        503,
+        `Cannot complete the authorisation: the credential could not be stored (${detail}); ` +
+          "start the authorisation again",
+      );
+    }
     let sites: string[] = [];
     let discoveryError: string | undefined;
     try {

@@ -178,3 +178,19 @@ Deno.test("the start of an authorisation needs the service key and a valid organ
     await server.shutdown();
   }
 });
+
+Deno.test("a callback whose credential cannot be stored answers 503 with what to do, never a 500", async () => {
+  const { app, server, store } = setup();
+  try {
+    const callback = await authorize(app, `organizationId=${ORG}`);
+    store.saveConnected = () => Promise.reject(new Error("connection terminated"));
+    const res = await app.request(`/enphase/oauth/callback${callback.search}`);
+    assert.equal(res.status, 503);
+    assert.equal(
+      (await res.json()).error,
+      "Cannot complete the authorisation: the credential could not be stored (connection terminated); start the authorisation again",
+    );
+  } finally {
+    await server.shutdown();
+  }
+});
