@@ -54,13 +54,22 @@ export async function openCredential<S>(
   row: CredentialRow,
   o: OpenOptions,
 ): Promise<CredentialContext<S>> {
-  let document: unknown;
+  let plaintext: string;
   try {
-    document = JSON.parse(await o.keyring.decrypt(row.secret));
+    plaintext = await o.keyring.decrypt(row.secret);
   } catch {
     // Neither the token nor the plaintext may reach the message.
     throw new BadRecordError(
       `Cannot open credential "${row.label}": its secret does not decrypt with ENCRYPTION_KEY`,
+    );
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(plaintext);
+  } catch {
+    // The key is right; what was stored under it is not a secret document.
+    throw new BadRecordError(
+      `Cannot open credential "${row.label}": its secret decrypts but is not a JSON document`,
     );
   }
   const redact = (sensitive: string[]) => {

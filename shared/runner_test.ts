@@ -117,6 +117,18 @@ Deno.test("an undecryptable credential fails its own sites with a clear message"
   assert.equal(summary.counts.sitesSucceeded, 2);
 });
 
+Deno.test("a secret that decrypts but is not JSON is named as such, not as the wrong key", async () => {
+  const { store, deps } = await world();
+  await runSync(deps, { trigger: "manual" });
+  store.creds.find((c) => c.id === "other")!.secret = await deps.keyring.encrypt("apiKey=OTHER");
+  const summary = await runSync(deps, { trigger: "manual" });
+  assert.equal(
+    summary.credentialErrors.find((e) => e.credentialId === "other")!.error,
+    'Cannot open credential "other": its secret decrypts but is not a JSON document',
+  );
+  assert.equal(summary.counts.sitesSucceeded, 2);
+});
+
 Deno.test("a run for a site id no credential has fails and names the id", async () => {
   const { store, deps } = await world();
   const summary = await runSync(deps, { trigger: "manual", runId: "run-x", siteId: "999999" });

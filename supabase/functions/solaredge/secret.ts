@@ -54,6 +54,7 @@ export function parseSolarEdgeSecret(
 }
 
 function keySecret(d: Record<string, unknown>) {
+  if (d.apiKey !== undefined && typeof d.apiKey !== "string") throw bad("apiKey must be a string");
   if (typeof d.apiKey !== "string" || d.apiKey.trim() === "") throw bad("apiKey is missing");
   if (d.accountKey !== undefined && typeof d.accountKey !== "string") {
     throw bad("accountKey must be a string");

@@ -48,6 +48,7 @@ Deno.test("a document of neither kind, or of both, is refused naming the problem
     );
   refused(null, /^Cannot use SolarEdge credential: the document must be a JSON object$/);
   refused({}, /apiKey is missing/);
+  refused({ apiKey: 5 }, /apiKey must be a string/);
   refused({ apiKey: "k", accessToken: "a" }, /cannot also hold accessToken.*one kind or the other/);
   refused({ ...GRANT, apiKey: "k" }, /Site Access \(oauth\) credential cannot also hold apiKey/);
   refused({ ...GRANT, kind: "bearer" }, /kind must be "apiKey" or "oauth"/);
