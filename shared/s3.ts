@@ -32,14 +32,22 @@ export function createS3Store(config: Config): ObjectStore {
   const client = s3Client(config);
   return {
     async put(key, body) {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: config.bucket,
-          Key: key,
-          Body: body,
-          ContentType: "application/json",
-        }),
-      );
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: config.bucket,
+            Key: key,
+            Body: body,
+            ContentType: "application/json",
+          }),
+        );
+      } catch (error) {
+        // A bare "connect ECONNREFUSED" or "SlowDown" does not say it was S3, or which object.
+        throw new Error(
+          `Cannot write s3://${config.bucket}/${key}: ${(error as Error).message || "no answer"}`,
+          { cause: error },
+        );
+      }
     },
   };
 }
