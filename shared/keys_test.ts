@@ -14,14 +14,46 @@ Deno.test("objectKey uses the UTC date and time of the window end", () => {
   );
 });
 
-Deno.test("objectKey makes vendor site ids path-safe", () => {
-  const key = objectKey({
+const keyOf = (siteId: string) =>
+  objectKey({
     source: "goodwe",
     orgId: "org",
-    siteId: "../a b/c",
+    siteId,
     windowEnd: new Date("2026-01-01T00:00:00Z"),
   });
-  assert.equal(key, "raw/goodwe/org/2026-01-01/site___a_b_c_000000.json");
+
+Deno.test("objectKey keeps plain vendor ids as they are", () => {
+  for (const id of ["3066774", "a1b2-c3d4", "PLANT_7", "v2.1"]) {
+    assert.equal(keyOf(id), `raw/goodwe/org/2026-01-01/site_${id}_000000.json`);
+  }
+});
+
+Deno.test("objectKey maps hostile ids one to one, inside the prefix and within S3's limit", () => {
+  const hostile = [
+    "A/B",
+    "A_B",
+    ".",
+    "..",
+    "../x",
+    "a b",
+    "ü日本🌞",
+    "site__",
+    "!bQS9C",
+    "x".repeat(10_000),
+  ];
+  const keys = hostile.map(keyOf);
+  assert.equal(new Set(keys).size, hostile.length, "two ids share a key");
+  for (const key of keys) {
+    assert.ok(key.startsWith("raw/goodwe/org/2026-01-01/site_"));
+    assert.equal(key.split("/").length, 5, `${key} leaves its prefix`);
+    assert.ok(!key.includes("/../") && !key.includes("/./"));
+    assert.ok(new TextEncoder().encode(key).length <= 1024, `${key.length} bytes`);
+    assert.match(key, /^[A-Za-z0-9!_.\/-]+$/, "only characters S3 calls safe");
+  }
+  assert.equal(keyOf("A/B"), "raw/goodwe/org/2026-01-01/site_!bQS9C_000000.json");
+  // A plain id that looks like an encoded one cannot be one: a plain id never starts with "!".
+  assert.notEqual(keyOf("bQS9C"), keyOf("A/B"));
+  assert.match(keyOf("x".repeat(10_000)), /site_!h[0-9a-f]{64}_000000\.json$/);
 });
 
 Deno.test("objectKey refuses an empty site id", () => {
