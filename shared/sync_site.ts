@@ -7,6 +7,7 @@
  */
 import { buildEnvelope } from "./envelope.ts";
 import { assertReadable } from "./unreadable.ts";
+import { saneReadings } from "./sane_readings.ts";
 import { objectKey } from "./keys.ts";
 import type { DryRunWrite } from "./run_types.ts";
 import type { ObjectStore } from "./s3.ts";
@@ -42,13 +43,15 @@ export async function syncSiteWindow<S>(
 ): Promise<SiteJobResult> {
   const { adapter, ctx, site } = { ...deps, site: job.site };
   const window = { from: job.window.from, to: job.window.to };
-  const data = await adapter.fetchSiteData(
+  const fetched = await adapter.fetchSiteData(
     ctx,
     { vendorSiteId: site.vendor_site_id, timezone: site.timezone },
     window,
   );
   // A response nobody could read is a bad record, not an empty success that moves the watermark.
-  assertReadable(`${adapter.spec.source} site ${site.vendor_site_id}`, data);
+  assertReadable(`${adapter.spec.source} site ${site.vendor_site_id}`, fetched);
+  const sane = saneReadings(fetched.readings, window);
+  const data = { ...fetched, readings: sane.readings, dropped: fetched.dropped + sane.dropped };
   const key = objectKey({
     source: adapter.spec.source,
     orgId: site.organization_id,
