@@ -20,6 +20,7 @@ import type {
   SiteOutcome,
 } from "./run_types.ts";
 import { errorMessage, isPause, matchesSite, runSite, siteOutcome } from "./site_run.ts";
+import { storableSites } from "./storable_sites.ts";
 import { type CredentialRow, knownSites, type SiteRow } from "./store.ts";
 import type { AdapterContext, VendorSite } from "./types.ts";
 
@@ -98,7 +99,16 @@ export async function runCredential<S>(
   } else {
     try {
       const stored = await deps.store.activeSites(credential.id);
-      const listed = await deps.adapter.fetchSitesList(ctx, knownSites(stored));
+      const storable = storableSites(await deps.adapter.fetchSitesList(ctx, knownSites(stored)));
+      const listed = storable.sites;
+      if (storable.refused.length > 0) {
+        // Only those sites are left out; the message stays on the listing, for the job and run.
+        const error = `Site list: refused ${
+          storable.refused.map((r) => `site "${r.vendorSiteId}" (${r.reason})`).join(", ")
+        }`;
+        log.warn("Refused sites from the vendor's list", { error });
+        listing = { status: "failed", error };
+      }
       sites = options.dryRun
         ? plannedSites(credential, stored, listed, deps.dryRunReport)
         : await deps.store.reconcileSites(credential, listed);

@@ -4,7 +4,15 @@
  * stored.
  */
 import assert from "node:assert/strict";
-import { env, seedCredential, stackTest, startRun, waitForRun } from "./helpers.ts";
+import {
+  env,
+  seedCredential,
+  simAccount,
+  stackTest,
+  startRun,
+  uniqueId,
+  waitForRun,
+} from "./helpers.ts";
 
 const fn = (path: string) => `${env.SUPABASE_URL}/functions/v1/${path}`;
 
@@ -66,3 +74,25 @@ stackTest(
     assert.equal(n, 0);
   },
 );
+
+stackTest("a NUL in one site's name no longer hides the credential's other sites", async (sql) => {
+  const apiKey = `nul-${crypto.randomUUID()}`;
+  const [good, bad] = [uniqueId(), uniqueId()];
+  await simAccount({
+    apiKey,
+    sites: [
+      { siteId: good, name: "Good roof", timeZone: "Europe/Berlin", peakPowerKw: 3 },
+      { siteId: bad, name: "Bad\u0000roof", timeZone: "Europe/Berlin", peakPowerKw: 3 },
+    ],
+  });
+  const { credentialId } = await seedCredential(sql, `nul ${apiKey}`, { apiKey });
+  const res = await startRun({ credentialId });
+  assert.equal(res.status, 202);
+  const run = await waitForRun(sql, (await res.json()).runId);
+  assert.equal(run.status, "succeeded", run.error ?? "");
+  const sites = await sql<{ vendor_site_id: string; name: string; synced_through: Date | null }[]>`
+    select vendor_site_id, name, synced_through from public.inverter_sites
+    where credential_id = ${credentialId} order by name`;
+  assert.deepEqual(sites.map((s) => s.name), ["Badroof", "Good roof"]);
+  assert.ok(sites.every((s) => s.synced_through !== null), "both sites synced");
+});
