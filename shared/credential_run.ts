@@ -148,7 +148,14 @@ export async function runCredential<S>(
     if (r.halt === "fatal" && !r.recorded) needsReauth ??= r.outcome.error;
     if (r.halt === "config") control.stop(r.outcome.error!);
     if (r.halt && !halt) {
-      halt = { status: r.halt === "pause" ? "deferred" : "skipped", error: r.outcome.error! };
+      // The other sites' rows say why they wait, and that it came from this site.
+      const why = r.halt === "pause"
+        ? `the vendor paused this credential at site ${site.vendor_site_id}`
+        : `site ${site.vendor_site_id} stopped this credential`;
+      halt = {
+        status: r.halt === "pause" ? "deferred" : "skipped",
+        error: `Not fetched: ${why}: ${r.outcome.error}`,
+      };
     }
     return { ...r.outcome, apiCalls: calls };
   });

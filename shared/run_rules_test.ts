@@ -56,6 +56,10 @@ Deno.test("a fatal error on one site stops that credential's other sites, not th
     assert.equal(site.synced_through, null);
     assert.equal(site.consecutive_failures, 0);
   }
+  assert.match(
+    summary.sites.find((s) => s.vendorSiteId === "a3")!.error!,
+    /^Not fetched: site a2 stopped this credential: Vendor rejected the key \(HTTP 401\)/,
+  );
 });
 
 Deno.test("a vendor's pause stops that credential's other sites without counting failures", async () => {
@@ -77,6 +81,11 @@ Deno.test("a vendor's pause stops that credential's other sites without counting
     assert.equal(site.consecutive_failures, 0, id);
     assert.match(site.last_error!, /pause of an hour/, id);
   }
+  // The sites not fetched say it came from a1, not as if a1's error were their own.
+  assert.equal(
+    store.sites.find((s) => s.vendor_site_id === "a2")!.last_error,
+    "Not fetched: the vendor paused this credential at site a1: Vendor asked for a pause of an hour",
+  );
   assert.equal(summary.sites.find((s) => s.vendorSiteId === "b1")?.status, "succeeded");
 });
 

@@ -83,13 +83,14 @@ Deno.test("Enphase's 429 for the month pauses the credential at once, naming the
     assert.equal(site.consecutive_failures, 0);
     assert.match(site.last_error!, /monthly quota is spent/);
   }
-  for (const site of summary.sites.slice(1)) {
-    assert.equal(
-      site.error,
-      "Cannot call Enphase /systems/802/telemetry/production_micro: the Enphase application's " +
-        "monthly quota is spent (HTTP 429: Usage limit exceeded for plan Watt); it is shared by " +
-        "every homeowner the app reads, so this credential pauses until 2026-07-01",
-    );
-  }
+  const reason = "Cannot call Enphase /systems/802/telemetry/production_micro: the Enphase " +
+    "application's monthly quota is spent (HTTP 429: Usage limit exceeded for plan Watt); it is " +
+    "shared by every homeowner the app reads, so this credential pauses until 2026-07-01";
+  // The paused system says so; the next one says it was not fetched, and why.
+  assert.equal(summary.sites[1].error, reason);
+  assert.equal(
+    summary.sites[2].error,
+    `Not fetched: the vendor paused this credential at site 802: ${reason}`,
+  );
   assert.equal(store.creds[0].status, "active");
 });
