@@ -53,10 +53,8 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text;
-    for (const r of this.#lineage()) {
-      for (const secret of r.#own) if (out.includes(secret)) out = out.replaceAll(secret, MASK);
-    }
-    for (const secret of this.#below) if (out.includes(secret)) out = out.replaceAll(secret, MASK);
+    for (const r of this.#lineage()) for (const secret of r.#own) out = mask(out, secret);
+    for (const secret of this.#below) out = mask(out, secret);
     return out;
   }
 
@@ -69,6 +67,26 @@ export class Redactor {
 }
 
 const MASK = "[redacted]";
+/** A token at least this long is also masked where a vendor quotes only its start. */
+const FRAGMENT_OF = 16;
+/** The shortest start of such a token that is masked. */
+const FRAGMENT = 8;
+
+/**
+ * Masks `secret` in `text`, and for a long token also any run of its first characters (a vendor's
+ * error text that quotes "the first characters of a revoked refresh token" must not be stored).
+ */
+function mask(text: string, secret: string): string {
+  let out = text.includes(secret) ? text.replaceAll(secret, MASK) : text;
+  if (secret.length < FRAGMENT_OF) return out;
+  const start = secret.slice(0, FRAGMENT);
+  for (let at = out.indexOf(start); at >= 0; at = out.indexOf(start, at + MASK.length)) {
+    let len = FRAGMENT;
+    while (len < secret.length && out[at + len] === secret[len]) len++;
+    out = out.slice(0, at) + MASK + out.slice(at + len);
+  }
+  return out;
+}
 
 export interface LoggerOptions {
   level?: Level;
