@@ -66,6 +66,8 @@ export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
   SUPABASE_SERVICE_ROLE_KEY: serviceKey,
   // A Fernet key for local use only: 32 random bytes, urlsafe base64 with padding.
   ENCRYPTION_KEY: "cP0FEkOEUfti8k_JNd6yQl_3T9OYJ5wIILZjybKaywc=",
+  // Signs the OAuth connect flows' state: a key of its own, not ENCRYPTION_KEY (local use only).
+  OAUTH_STATE_SECRET: "local-oauth-state-secret-not-for-production-use",
   AWS_ACCESS_KEY_ID: "test",
   AWS_SECRET_ACCESS_KEY: "test",
   AWS_REGION: "us-east-1",
@@ -106,6 +108,7 @@ export const secretEnvNames: readonly string[] = Object.freeze([
   "SUPABASE_SERVICE_KEY",
   "SUPABASE_SERVICE_ROLE_KEY",
   "ENCRYPTION_KEY",
+  "OAUTH_STATE_SECRET",
   "AWS_SECRET_ACCESS_KEY",
   "SOLAREDGE_CLIENT_SECRET",
   "ENPHASE_CLIENT_SECRET",

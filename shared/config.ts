@@ -35,7 +35,7 @@ export interface Config {
   baseUrls: Readonly<Record<string, string | undefined>>;
   /** Each vendor's app settings: every `<VENDOR>_*` variable, e.g. ENPHASE_CLIENT_ID. */
   vendors: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
-  /** Signs OAuth `state`; when unset a key is derived from ENCRYPTION_KEY. */
+  /** OAUTH_STATE_SECRET: signs OAuth `state`; the connect flows answer 501 without it. */
   oauthStateSecret?: string;
   /** SUPABASE_JWKS: the project's session signing keys, when the platform provides them. */
   jwks?: string;

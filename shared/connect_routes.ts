@@ -27,8 +27,17 @@ export function mountConnectRoutes<S>(
   const vendor = config.vendors[source] ?? {};
   const redirectUri = vendor[`${source.toUpperCase()}_REDIRECT_URI`] ??
     `${config.supabaseUrl.replace(/\/$/, "")}/functions/v1/${source}/oauth/callback`;
-  const stateSecret = config.oauthStateSecret ?? config.encryptionKeys.split(",")[0].trim();
+  // A secret of its own: a key that signs what travels through a browser is not the key that
+  // encrypts the credentials, so neither one's rotation or leak touches the other.
+  const stateSecret = config.oauthStateSecret ?? "";
   const configured = (what: string) => {
+    if (!stateSecret) {
+      throw new RequestError(
+        501,
+        `Cannot ${what}: set OAUTH_STATE_SECRET, the key that signs the authorisation's state ` +
+          "(a secret of its own, not ENCRYPTION_KEY)",
+      );
+    }
     const missing = (connect.requiredConfig ?? []).filter((name) => !vendor[name]);
     if (missing.length === 0) return;
     throw new RequestError(

@@ -17,7 +17,7 @@ import { enphase } from "./adapter.ts";
 const ORG = "0b6f3f7e-1c1a-4d1e-9a57-1d1d2f0e6a01";
 const SERVICE = "service-key-for-tests";
 
-function setup(now = () => new Date()) {
+function setup(now = () => new Date(), stateSecret = "state-secret-for-tests") {
   const { server, sim } = serveEnphaseSimulator({ port: 0 });
   const base = `http://127.0.0.1:${server.addr.port}`;
   sim.addApp({
@@ -43,6 +43,7 @@ function setup(now = () => new Date()) {
     SUPABASE_SERVICE_KEY: SERVICE,
     SUPABASE_DB_URL: "postgresql://unused",
     ENCRYPTION_KEY: encryptionKey,
+    OAUTH_STATE_SECRET: stateSecret,
     ENPHASE_BASE_URL: `${base}/api/v4`,
     ENPHASE_AUTH_URL: base,
     ENPHASE_CLIENT_ID: "cid",
@@ -189,6 +190,22 @@ Deno.test("a callback whose credential cannot be stored answers 503 with what to
     assert.equal(
       (await res.json()).error,
       "Cannot complete the authorisation: the credential could not be stored (connection terminated); start the authorisation again",
+    );
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("without its own state secret the connect flow answers 501 and sends no one to Enphase", async () => {
+  const { app, server } = setup(undefined, "");
+  try {
+    const res = await app.request(`/enphase/oauth/start?organizationId=${ORG}`, {
+      headers: { apikey: SERVICE },
+    });
+    assert.equal(res.status, 501);
+    assert.equal(
+      (await res.json()).error,
+      "Cannot start the authorisation: set OAUTH_STATE_SECRET, the key that signs the authorisation's state (a secret of its own, not ENCRYPTION_KEY)",
     );
   } finally {
     await server.shutdown();

@@ -40,6 +40,7 @@ function setup(options: { oauthApp?: boolean } = {}) {
     SUPABASE_SERVICE_KEY: SERVICE,
     SUPABASE_DB_URL: "postgresql://unused",
     ENCRYPTION_KEY: encryptionKey,
+    OAUTH_STATE_SECRET: "state-secret-for-tests",
     SOLAREDGE_BASE_URL: `${base}/v2`,
     ...app,
   });
