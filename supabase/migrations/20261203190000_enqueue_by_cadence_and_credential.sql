@@ -1,8 +1,10 @@
--- A discovery job queued its vendor's due sites when it ended, so that the sites it found are
--- synced by the same invocation: but it queued every credential's, an hour's enqueue of the
--- whole vendor for each credential listed (thousands a day). enqueue_due_jobs takes an optional
--- credential and then queues only that credential's due sites; the hourly jobs, which pass none,
--- queue the whole vendor as before.
+-- The hourly enqueue, with two changes:
+-- - a site is due once its watermark is its planned cadence behind (…_plan_site_cadence.sql),
+--   not one hour;
+-- - an optional credential: a discovery job queues its vendor's due sites when it ends, so that
+--   the sites it found are synced by the same invocation, but it queued every credential's, an
+--   hour's enqueue of the whole vendor for each credential listed (thousands a day). Given a
+--   credential, only that credential's due sites are queued; the hourly jobs pass none.
 
 drop function private.enqueue_due_jobs(text, integer);
 
