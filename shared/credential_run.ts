@@ -101,13 +101,10 @@ export async function runCredential<S>(
       const stored = await deps.store.activeSites(credential.id);
       const storable = storableSites(await deps.adapter.fetchSitesList(ctx, knownSites(stored)));
       const listed = storable.sites;
-      if (storable.refused.length > 0) {
+      if (storable.problem) {
         // Only those sites are left out; the message stays on the listing, for the job and run.
-        const error = `Site list: refused ${
-          storable.refused.map((r) => `site "${r.vendorSiteId}" (${r.reason})`).join(", ")
-        }`;
-        log.warn("Refused sites from the vendor's list", { error });
-        listing = { status: "failed", error };
+        log.warn("Refused sites from the vendor's list", { error: storable.problem });
+        listing = { status: "failed", error: storable.problem };
       }
       sites = options.dryRun
         ? plannedSites(credential, stored, listed, deps.dryRunReport)

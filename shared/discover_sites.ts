@@ -5,8 +5,10 @@
  */
 import type { Config } from "./config.ts";
 import { type Keys, openCredential } from "./credential_context.ts";
+import type { HttpOptions } from "./http.ts";
 import type { Logger } from "./logger.ts";
 import { type CredentialRow, knownSites, type SiteRow, type Store } from "./store.ts";
+import { storableSites } from "./storable_sites.ts";
 import type { Adapter } from "./types.ts";
 
 export interface DiscoverDeps {
@@ -15,6 +17,8 @@ export interface DiscoverDeps {
   keyring: Keys;
   logger: Logger;
   now?: () => Date;
+  /** How vendor calls are made (tests inject the simulator and the clock). */
+  http?: HttpOptions;
 }
 
 export async function discoverSites<S>(
@@ -31,7 +35,12 @@ export async function discoverSites<S>(
     logger: deps.logger,
     now: deps.now ?? (() => new Date()),
     countCall: () => {},
+    http: deps.http,
   });
   const known = knownSites(await deps.store.activeSites(row.id));
-  return await deps.store.reconcileSites(row, await adapter.fetchSitesList(ctx, known));
+  const storable = storableSites(await adapter.fetchSitesList(ctx, known));
+  if (storable.problem) {
+    deps.logger.warn("Refused sites from the vendor's list", { error: storable.problem });
+  }
+  return await deps.store.reconcileSites(row, storable.sites);
 }

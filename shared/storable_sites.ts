@@ -13,7 +13,12 @@ const MAX_NAME = 500;
 
 export function storableSites(
   sites: VendorSite[],
-): { sites: VendorSite[]; refused: Array<{ vendorSiteId: string; reason: string }> } {
+): {
+  sites: VendorSite[];
+  refused: Array<{ vendorSiteId: string; reason: string }>;
+  /** What to record of the refused sites, for the listing and the log; undefined when none. */
+  problem?: string;
+} {
   const kept: VendorSite[] = [];
   const refused: Array<{ vendorSiteId: string; reason: string }> = [];
   for (const s of sites) {
@@ -30,5 +35,10 @@ export function storableSites(
     };
     kept.push({ vendorSiteId: s.vendorSiteId, name: clean(s.name), timezone: clean(s.timezone) });
   }
-  return { sites: kept, refused };
+  const problem = refused.length === 0
+    ? undefined
+    : `Site list: refused ${
+      refused.map((r) => `site "${r.vendorSiteId}" (${r.reason})`).join(", ")
+    }`;
+  return { sites: kept, refused, problem };
 }

@@ -15,4 +15,9 @@ Deno.test("a NUL in a name is removed; a NUL in an id refuses only that site", (
     vendorSiteId: "2\\u00003",
     reason: "its id contains a NUL character, which the database cannot store",
   }]);
+  assert.equal(
+    out.problem,
+    'Site list: refused site "2\\u00003" (its id contains a NUL character, which the database cannot store)',
+  );
+  assert.equal(storableSites([{ vendorSiteId: "1" }]).problem, undefined);
 });
