@@ -21,8 +21,9 @@ import { createStore, type CredentialRow } from "../shared/store.ts";
 import { adapterFor } from "./adapters.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { readSecret } from "./secret_input.ts";
-import { isUuid } from "../shared/uuid.ts";
 import { listSites, setTimeZone } from "./site_zones.ts";
+import { resolveOrganization } from "../shared/stores/organizations.ts";
+import { isUuid } from "../shared/uuid.ts";
 
 const USAGE =
   "Usage: deno task credentials add --org ORG --source SOURCE --label LABEL [--discover]\n" +
@@ -114,20 +115,9 @@ export async function main(args: string[], deps: CredentialsDeps): Promise<numbe
 }
 
 async function resolveOrg(sql: Sql, org: string, io: CliIo): Promise<string> {
-  if (isUuid(org)) {
-    const found = await sql`select id from public.organizations where id = ${org}`;
-    if (found.length === 0) {
-      throw new Error(`Cannot add a credential: organisation ${org} does not exist`);
-    }
-    return org;
-  }
-  const [existing] = await sql<{ id: string }[]>`
-    select id from public.organizations where name = ${org} order by created_at limit 1`;
-  if (existing) return existing.id;
-  const [created] = await sql<{ id: string }[]>`
-    insert into public.organizations (name) values (${org}) returning id`;
-  io.stdout(`Created organisation "${org}" (${created.id})\n`);
-  return created.id;
+  const { id, created } = await resolveOrganization(sql, org, "add a credential");
+  if (created) io.stdout(`Created organisation "${org}" (${id})\n`);
+  return id;
 }
 
 async function list(sql: Sql, io: CliIo, source?: string): Promise<number> {

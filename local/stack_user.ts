@@ -6,7 +6,7 @@
  * functions with that token as a dashboard would.
  */
 import { parseArgs } from "node:util";
-import { isUuid } from "../shared/uuid.ts";
+import { resolveOrganization } from "../shared/stores/organizations.ts";
 import { signSession } from "./stack_auth.ts";
 import { withStackDb } from "./stack_db.ts";
 
@@ -55,21 +55,7 @@ export async function stackUser(args: string[]): Promise<number> {
           where not exists (select 1 from found) returning id
         )
         select id from found union all select id from made`;
-      let orgId: string;
-      if (isUuid(org)) {
-        const found = await tx`select id from public.organizations where id = ${org}`;
-        if (found.length === 0) throw new Error(`Cannot add the user: no organisation ${org}`);
-        orgId = org;
-      } else {
-        const [row] = await tx<{ id: string }[]>`
-          with found as (select id from public.organizations where name = ${org} limit 1),
-          made as (
-            insert into public.organizations (name) select ${org}
-            where not exists (select 1 from found) returning id
-          )
-          select id from found union all select id from made`;
-        orgId = row.id;
-      }
+      const { id: orgId } = await resolveOrganization(tx, org, "add the user");
       await tx`
         insert into public.organization_members (organization_id, user_id, role)
         values (${orgId}, ${user.id}, ${role!})
