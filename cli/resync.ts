@@ -8,11 +8,11 @@
  */
 import { createClient } from "@supabase/supabase-js";
 import { parseArgs } from "node:util";
-import postgres from "postgres";
+import { connect } from "../shared/db.ts";
 import { environment } from "../shared/config.ts";
 import { isSource, SOURCES } from "../shared/vendors.ts";
 import { signSession } from "../local/stack_auth.ts";
-import { stackEnv } from "../local/stack_env.ts";
+import { databaseUrl, withStackDefaults } from "./stack_defaults.ts";
 import { type CliIo, processIo } from "./io.ts";
 
 const USAGE =
@@ -48,8 +48,8 @@ export async function main(
     return 2;
   }
   const timeoutMs = Number(parsed.values["timeout-s"]) * 1000;
-  const env = { ...stackEnv, ...definedOnly(deps.env) };
-  const sql = postgres(env.DATABASE_URL || env.SUPABASE_DB_URL, { max: 1, onnotice: () => {} });
+  const env = withStackDefaults(deps.env);
+  const sql = connect(databaseUrl(env), { max: 1 });
   try {
     let key = env.SUPABASE_SERVICE_KEY;
     let headers: Record<string, string> = {};
@@ -115,12 +115,6 @@ export async function main(
   } finally {
     await sql.end({ timeout: 5 });
   }
-}
-
-function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""),
-  );
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args, { env: environment(), io: processIo() }));

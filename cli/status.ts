@@ -9,7 +9,7 @@ import { environment } from "../shared/config.ts";
 import { connect, type Sql } from "../shared/db.ts";
 import { isUuid } from "../shared/uuid.ts";
 import { isSource, SOURCES } from "../shared/vendors.ts";
-import { stackEnv } from "../local/stack_env.ts";
+import { databaseUrl, withStackDefaults } from "./stack_defaults.ts";
 import { type CliIo, processIo } from "./io.ts";
 
 const USAGE = "Usage: deno task status [--org ORG] [--vendor VENDOR] [--json]\n";
@@ -50,9 +50,7 @@ export async function main(
   }
   let sql: Sql | undefined;
   try {
-    // DATABASE_URL or SUPABASE_DB_URL, as the functions read them; else the local stack's.
-    const url = deps.env.DATABASE_URL || deps.env.SUPABASE_DB_URL || stackEnv.SUPABASE_DB_URL;
-    sql = connect(url, { max: 1 });
+    sql = connect(databaseUrl(withStackDefaults(deps.env)), { max: 1 });
     const rows = await readHealth(sql, values.org, values.vendor);
     io.stdout(values.json ? `${JSON.stringify(rows)}\n` : renderStatus(rows));
     return 0;

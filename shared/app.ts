@@ -94,7 +94,7 @@ export function createFetcherApp<S>(
     // counted from the worker's start, since the worker may have served other requests first.
     const left = config.wallClockSeconds - RESERVE_S - workerAgeMs() / 1000;
     const budget = Math.min(
-      options.runBudgetSeconds ?? Math.max(10, config.wallClockSeconds - 40),
+      options.runBudgetSeconds ?? Math.max(10, config.wallClockSeconds - RESERVE_S),
       left,
     );
     if (budget < MIN_RUN_S) {
