@@ -8,6 +8,7 @@ import { Keyring } from "./keyring.ts";
 import { createLogger } from "./logger.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import { Invocation } from "./invocation.ts";
+import { idleJobs } from "./testing/idle_jobs.ts";
 import { memoryStore } from "./testing/memory_store.ts";
 import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
 
@@ -155,16 +156,10 @@ Deno.test("vendor errors become 400, 502 and 503 with a Retry-After, never 500",
 Deno.test("POST /run with queue true works the due jobs under a lease of its own run", async () => {
   const { app, store, pending, runtime } = setup();
   const calls: string[] = [];
-  runtime.jobs = {
+  runtime.jobs = idleJobs({
     claim: (_s, owner) => (calls.push(`claim ${owner}`), Promise.resolve([])),
-    renewLeases: () => Promise.resolve(0),
-    finishSites: () => Promise.resolve(0),
-    finish: () => Promise.resolve(null),
     release: (owner) => (calls.push(`release ${owner}`), Promise.resolve(0)),
-    enqueueDue: () => Promise.resolve(0),
-    dispatch: () => Promise.resolve(0),
-    enqueueResync: () => Promise.resolve("job"),
-  };
+  });
   const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
   assert.equal(res.status, 202);
   const body = await res.json();
@@ -198,7 +193,7 @@ Deno.test("a queue run stopped by beforeunload gives its leases back and closes 
   runtime.invocation = new Invocation((ids) => Promise.resolve(void closed.push(ids)));
   const target = new EventTarget();
   runtime.invocation.listen(target);
-  runtime.jobs = {
+  runtime.jobs = idleJobs({
     // The platform stops the worker while it claims.
     claim: async () => {
       target.dispatchEvent(
@@ -207,14 +202,8 @@ Deno.test("a queue run stopped by beforeunload gives its leases back and closes 
       await runtime.invocation!.settled;
       return [];
     },
-    renewLeases: () => Promise.resolve(0),
-    finishSites: () => Promise.resolve(0),
-    finish: () => Promise.resolve(null),
     release: (owner) => (released.push(owner), Promise.resolve(1)),
-    enqueueDue: () => Promise.resolve(0),
-    dispatch: () => Promise.resolve(0),
-    enqueueResync: () => Promise.resolve("job"),
-  };
+  });
   const res = await app.request("/solaredge/run", post({ queue: true }));
   const { runId } = await res.json();
   await Promise.all(pending);
@@ -231,16 +220,7 @@ Deno.test("a run's time is counted from the worker's start, and a worker near it
     const now = () => new Date(t0 + (reads++ === 0 ? 0 : 60_000));
     const { app, pending, runtime } = setup({ workerAgeMs: () => ageMs, now });
     let claimed = 0;
-    runtime.jobs = {
-      claim: () => (claimed++, Promise.resolve([])),
-      renewLeases: () => Promise.resolve(0),
-      finishSites: () => Promise.resolve(0),
-      finish: () => Promise.resolve(null),
-      release: () => Promise.resolve(0),
-      enqueueDue: () => Promise.resolve(0),
-      dispatch: () => Promise.resolve(0),
-      enqueueResync: () => Promise.resolve("job"),
-    };
+    runtime.jobs = idleJobs({ claim: () => (claimed++, Promise.resolve([])) });
     const res = await app.request("/solaredge/run", post({ trigger: "cron", queue: true }));
     assert.equal(res.status, 202);
     await Promise.all(pending);

@@ -8,6 +8,7 @@ import { Keyring } from "./keyring.ts";
 import { createLogger } from "./logger.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import type { HealthStore, SiteHealthRow } from "./stores/health.ts";
+import { idleJobs } from "./testing/idle_jobs.ts";
 import { memoryStore } from "./testing/memory_store.ts";
 import { solaredge } from "../supabase/functions/solaredge/adapter.ts";
 
@@ -40,19 +41,12 @@ async function setup() {
   const runtime: FetcherRuntime = {
     store: memoryStore(),
     health,
-    jobs: {
-      claim: () => Promise.resolve([]),
-      renewLeases: () => Promise.resolve(0),
-      finishSites: () => Promise.resolve(0),
-      finish: () => Promise.resolve(null),
-      release: () => Promise.resolve(0),
-      enqueueDue: () => Promise.resolve(0),
-      dispatch: () => Promise.resolve(0),
+    jobs: idleJobs({
       enqueueResync: (siteId, from, to) => {
         queued.push({ siteId, from: from.toISOString(), to: to.toISOString() });
         return Promise.resolve(`job-${queued.length}`);
       },
-    },
+    }),
     objects: { put: () => Promise.resolve() },
     keyring: Keyring.parse(generateKey()),
     logger: createLogger({ write: () => {} }),
