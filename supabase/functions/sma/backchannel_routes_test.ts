@@ -67,7 +67,7 @@ function setup() {
     );
     assert.equal(res.status, 200, await res.text());
   };
-  return { app, server, store, answer };
+  return { app, server, store, answer, sim };
 }
 
 const ask = (app: ReturnType<typeof setup>["app"], body: unknown) =>
@@ -161,16 +161,21 @@ Deno.test("backchannel consent: a bad request is named", async () => {
 });
 
 Deno.test("backchannel consent for an organisation that does not exist is refused before SMA is asked", async () => {
-  const { app, server, store } = setup();
+  const { app, server, store, sim } = setup();
   try {
     const ghost = "d0000000-0000-4000-8000-00000000dead";
     const res = await ask(app, { organizationId: ghost, email: OWNER.email });
     assert.equal(res.status, 404);
     assert.equal((await res.json()).error, `Cannot request consent: no organisation ${ghost}`);
     assert.equal(store.creds.length, 0);
-    // SMA was not asked to e-mail the owner: a consent request now is the first one.
+    // SMA was not asked to e-mail the owner: it saw no request at all.
+    assert.equal(sim.requests().count, 0);
     const ok = await ask(app, { organizationId: ORG, email: OWNER.email });
     assert.equal(ok.status, 202);
+    assert.ok(
+      sim.requests().paths.some((p) => p.includes("bc-authorize")),
+      "a real ask reaches SMA",
+    );
   } finally {
     await server.shutdown();
   }
