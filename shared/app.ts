@@ -47,8 +47,6 @@ export interface AppOptions {
    * default `performance.now()`, which counts from the isolate's start.
    */
   workerAgeMs?: () => number;
-  /** How the project's JWKS is fetched for session checks (tests inject one). */
-  jwksFetch?: typeof fetch;
   /** Vendor-specific routes (SMA's backchannel consent), mounted under `/<vendor>`. */
   routes?: (app: Hono) => void;
 }
@@ -173,7 +171,7 @@ export function createFetcherApp<S>(
   });
 
   if (adapter.connect) mountConnectRoutes(app, adapter, config, runtime, now);
-  mountSiteRoutes(app, source, config, runtime, { fetch: options.jwksFetch, now });
+  mountSiteRoutes(app, source, config, runtime, now);
   options.routes?.(app);
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));

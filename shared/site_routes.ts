@@ -21,14 +21,12 @@ export function mountSiteRoutes(
   source: Source,
   config: Config,
   runtime: () => FetcherRuntime,
-  options: { fetch?: typeof fetch; now?: () => Date } = {},
+  now: () => Date,
 ): void {
-  const now = options.now ?? (() => new Date());
   const verify = sessionVerifier({
     supabaseUrl: config.supabaseUrl,
     jwks: config.jwks,
     legacySecret: config.legacyJwtSecret,
-    fetch: options.fetch,
   });
 
   /** The one active site `{siteId}` names for this caller, or the error that says why not. */
