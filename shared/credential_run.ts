@@ -78,11 +78,12 @@ export async function runCredential<S>(
     });
   } catch (error) {
     const message = fail(error);
-    // A token renewal the run's time cut short fails nothing: the sites wait for the next run.
+    // A token renewal the run's time cut short fails nothing: like a stop before the credential,
+    // its sites (and its site list) are skipped, each saying why, and its job is held.
     if (error instanceof OutOfTimeError) {
       return result(
         (await stored()).map((s) => siteOutcome(s, "skipped", message)),
-        { error: message, ...skippedListing(message) },
+        skippedListing(message),
       );
     }
     return result((await stored()).map((s) => siteOutcome(s, "failed", message)), {

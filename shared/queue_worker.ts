@@ -213,10 +213,10 @@ export function discoveryEnd(
   options: Pick<QueueOptions, "deferSeconds">,
   now: () => Date,
 ): JobEnd | undefined {
-  const listing = outcome.listing;
-  if (listing?.status === "skipped") return undefined;
   if (outcome.error) return { outcome: "failed", error: outcome.error };
+  const listing = outcome.listing;
   if (!listing) return { outcome: "succeeded" };
+  if (listing.status === "skipped") return undefined;
   if (listing.status === "deferred") {
     const waitMs = listing.retryAfterMs ?? options.deferSeconds * 1000;
     return {
@@ -239,9 +239,7 @@ export function jobEnd(
   now: () => Date,
 ): JobEnd | undefined {
   const failed = outcome.sites.find((s) => s.status === "failed");
-  // A credential the run's time cut short (a token renewal) skipped its sites: held, not failed.
-  const cutShort = outcome.sites.length > 0 && outcome.sites.every((s) => s.status === "skipped");
-  if (outcome.error && !failed && !cutShort) return { outcome: "failed", error: outcome.error };
+  if (outcome.error && !failed) return { outcome: "failed", error: outcome.error };
   if (failed) {
     const error = `Site ${failed.vendorSiteId}: ${failed.error ?? "failed"}`;
     return { outcome: "failed", error };
