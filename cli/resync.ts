@@ -86,7 +86,11 @@ export async function main(
     for (;;) {
       const jobs = await sql<{ status: string; last_error: string | null }[]>`
         select status, last_error from public.sync_jobs where id = any(${jobIds}::uuid[])`;
-      const line = jobs.map((j) => j.status).join(", ");
+      const counts = new Map<string, number>();
+      for (const j of jobs) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
+      const line = `${jobs.length} job${jobs.length === 1 ? "" : "s"}: ${
+        [...counts].map(([status, n]) => `${n} ${status}`).join(", ")
+      }`;
       if (line !== last) io.stderr(`resync: ${line}\n`);
       last = line;
       if (jobs.every((j) => ENDED.includes(j.status))) {

@@ -22,6 +22,10 @@ export interface SiteHealth {
   state: "needs_reauth" | "failing" | "late" | "fresh";
   lag_minutes: number | null;
   cadence_hours: number;
+  /** Core-daylight intervals of the last 24 hours that hold a reading, 0 to 1 (site_health). */
+  daylight_completeness_24h: number | null;
+  month_calls_used: number | null;
+  month_call_limit: number | null;
   next_action: string | null;
 }
 
@@ -66,7 +70,9 @@ async function readHealth(sql: Sql, org?: string, vendor?: string): Promise<Site
   const byId = org !== undefined && isUuid(org);
   return await sql<SiteHealth[]>`
     select o.name as organization, h.source, h.vendor_site_id, h.name, h.state,
-      floor(extract(epoch from h.lag) / 60)::int as lag_minutes, h.cadence_hours, h.next_action
+      floor(extract(epoch from h.lag) / 60)::int as lag_minutes, h.cadence_hours,
+      h.daylight_completeness_24h::float8 as daylight_completeness_24h, h.month_calls_used,
+      h.month_call_limit, h.next_action
     from public.site_health h
     join public.organizations o on o.id = h.organization_id
     where (${org ?? null}::text is null
@@ -91,9 +97,23 @@ export function renderStatus(rows: SiteHealth[]): string {
     r.vendor_site_id,
     lag(r.lag_minutes),
     r.cadence_hours === 1 ? "hourly" : `${r.cadence_hours} h`,
+    r.daylight_completeness_24h === null
+      ? "-"
+      : `${Math.floor(r.daylight_completeness_24h * 100)} %`,
+    r.month_call_limit === null ? "-" : `${r.month_calls_used}/${r.month_call_limit}`,
     r.next_action ?? "",
   ]);
-  const head = ["STATE", "ORGANISATION", "VENDOR", "SITE", "LAG", "CADENCE", "NEXT ACTION"];
+  const head = [
+    "STATE",
+    "ORGANISATION",
+    "VENDOR",
+    "SITE",
+    "LAG",
+    "CADENCE",
+    "DAYLIGHT 24H",
+    "MONTH CALLS",
+    "NEXT ACTION",
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) =>
     cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i])).join("  ").trimEnd();

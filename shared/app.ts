@@ -171,7 +171,7 @@ export function createFetcherApp<S>(
   });
 
   if (adapter.connect) mountConnectRoutes(app, adapter, config, runtime, now);
-  mountSiteRoutes(app, source, config, runtime, now);
+  mountSiteRoutes(app, adapter.spec, config, runtime, now);
   options.routes?.(app);
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}` }, 404));

@@ -4,7 +4,7 @@
  * each, so every call is safe behind the transaction pooler.
  */
 import type { Sql } from "./db.ts";
-import type { Source } from "./types.ts";
+import type { Source, Window } from "./types.ts";
 import { RequestError } from "./errors.ts";
 
 export interface ClaimedJob {
@@ -40,10 +40,10 @@ export interface JobStore {
   /** Queues the due sites of one credential (after its discovery found new ones), or a vendor's. */
   enqueueDue(source: Source, credentialId?: string): Promise<number>;
   /**
-   * Queues a resync of one site over a window as its own job, above the hourly work; asked again
-   * while it waits, the same job is widened and returned (private.enqueue_site_window).
+   * Queues a resync of one site as one job per window, above the hourly work; a window asked
+   * again while its job waits or runs returns that job (private.enqueue_site_windows).
    */
-  enqueueResync(siteId: string, from: Date, to: Date): Promise<string>;
+  enqueueResync(siteId: string, windows: readonly Window[]): Promise<string[]>;
   /** Asks for the invocations the vendor's due work needs now (the per-minute dispatch). */
   dispatch(source: Source): Promise<number>;
 }
@@ -105,11 +105,13 @@ export function createJobStore(sql: Sql): JobStore {
       return row.n;
     },
 
-    async enqueueResync(siteId, from, to) {
+    async enqueueResync(siteId, windows) {
       try {
-        const [row] = await sql<{ id: string }[]>`
-          select private.enqueue_site_window(${siteId}::uuid, 'resync', ${from}, ${to}) as id`;
-        return row.id;
+        const [row] = await sql<{ ids: string[] }[]>`
+          select private.enqueue_site_windows(${siteId}::uuid, 'resync',
+            ${windows.map((w) => w.from.toISOString())}::timestamptz[],
+            ${windows.map((w) => w.to.toISOString())}::timestamptz[]) as ids`;
+        return row.ids;
       } catch (error) {
         // The function's refusals say what to do (a sync of the site is running: try later).
         const message = (error as Error).message;

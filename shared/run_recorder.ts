@@ -77,6 +77,7 @@ function siteResult(runId: string, site: SiteOutcome): SiteResult {
     objectKeys: site.objectKeys,
     error: site.error,
     syncedThrough: site.syncedThrough,
+    coverage: site.coverage,
   };
 }
 

@@ -86,6 +86,17 @@ export interface SiteOutcome {
   retryAfterMs?: number;
   windows?: Window[];
   totals?: WindowTotals;
+  /** Each landed window's daylight completeness, keyed by the window's aligned end. */
+  coverage?: WindowCoverage[];
+}
+
+export interface WindowCoverage {
+  from: Date;
+  /** How far the window is covered now. */
+  to: Date;
+  end: Date;
+  daylightExpected: number;
+  daylightReceived: number;
 }
 
 export interface WindowTotals {

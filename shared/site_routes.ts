@@ -2,27 +2,30 @@
  * Routes about one site, for a dashboard user or an operator: `GET /<vendor>/sites/{siteId}/status`
  * answers the site's row of `site_health` (site_health.sql); `POST …/resync {from, to}` queues a
  * resync of a range (default: the last 24 hours) and answers 202 with the job. `{siteId}` is the
- * vendor's site id or our uuid. A resync needs an owner or admin. An operator sends the service key; a user sends their session (session.ts) and must
- * be a member of the site's organisation: a site of another organisation is a 403, so that no one
- * learns of it more than that it is not theirs.
+ * vendor's site id or our uuid; the resync is one job per window of the vendor's span
+ * (resync_windows.ts). A resync needs an owner or admin. An operator sends the service key; a user
+ * sends their session (session.ts) and must be a member of the site's organisation: a site of
+ * another organisation is a 403, so that no one learns of it more than that it is not theirs.
  */
 import type { Context, Hono } from "hono";
 import type { Config } from "./config.ts";
 import { RequestError } from "./errors.ts";
 import { MAX_TEXT, parseRequest, readJsonObject, resyncBody } from "./request_schemas.ts";
+import { resyncWindows } from "./resync_windows.ts";
 import type { FetcherRuntime } from "./runtime.ts";
 import { hasServiceKey } from "./service_key.ts";
 import { sessionVerifier } from "./session.ts";
 import type { HealthStore, SiteHealthRow } from "./stores/health.ts";
-import type { Source } from "./vendors.ts";
+import type { AdapterSpec } from "./types.ts";
 
 export function mountSiteRoutes(
   app: Hono,
-  source: Source,
+  spec: AdapterSpec,
   config: Config,
   runtime: () => FetcherRuntime,
   now: () => Date,
 ): void {
+  const source = spec.source;
   const verify = sessionVerifier({
     supabaseUrl: config.supabaseUrl,
     jwks: config.jwks,
@@ -82,21 +85,23 @@ export function mountSiteRoutes(
     return c.json(row);
   });
 
-  // A resync is queued work (a job above the hourly work), not a run of its own; the same
-  // request again while it waits returns the same job, widened if need be.
+  // A resync is queued work (jobs above the hourly work), not a run of its own; the same
+  // request again while its jobs wait returns the same jobs.
   app.post("/sites/:siteId/resync", async (c) => {
     const what = "resync the site";
     const range = parseRequest(resyncBody(now), readJsonObject(await c.req.text(), what), what);
     const { row } = await siteFor(c, what, ["owner", "admin"]);
+    const timezone = typeof row.timezone === "string" ? row.timezone : undefined;
+    const windows = resyncWindows(spec, range, timezone, now(), what);
     const jobs = runtime().jobs;
     if (!jobs) throw new RequestError(501, `Cannot ${what}: this runtime has no job store`);
-    const jobId = await jobs.enqueueResync(row.site_id, range.from, range.to);
+    const jobIds = await jobs.enqueueResync(row.site_id, windows);
     return c.json({
       siteId: row.site_id,
       vendorSiteId: row.vendor_site_id,
       from: range.from.toISOString(),
       to: range.to.toISOString(),
-      jobIds: [jobId],
+      jobIds,
     }, 202);
   });
 }

@@ -37,14 +37,17 @@ async function setup() {
         org !== ORG_A ? undefined : user === ANA ? "admin" : user === MAX ? "member" : undefined,
       ),
   };
-  const queued: Array<{ siteId: string; from: string; to: string }> = [];
+  const queued: Array<{ siteId: string; windows: string[] }> = [];
   const runtime: FetcherRuntime = {
     store: memoryStore(),
     health,
     jobs: idleJobs({
-      enqueueResync: (siteId, from, to) => {
-        queued.push({ siteId, from: from.toISOString(), to: to.toISOString() });
-        return Promise.resolve(`job-${queued.length}`);
+      enqueueResync: (siteId, windows) => {
+        queued.push({
+          siteId,
+          windows: windows.map((w) => `${w.from.toISOString()}/${w.to.toISOString()}`),
+        });
+        return Promise.resolve(windows.map((_, i) => `job-${queued.length}-${i + 1}`));
       },
     }),
     objects: { put: () => Promise.resolve() },
@@ -138,26 +141,33 @@ Deno.test("an operator with the service key reads any site; unknown and ambiguou
   assert.equal(long.status, 400);
 });
 
-Deno.test("an admin's resync queues the range as a job and answers 202 with it", async () => {
+Deno.test("an admin's resync queues one job per 12-hour SolarEdge window and answers 202 with them", async () => {
   const { resync, queued } = await setup();
   const res = await resync("501", {
     from: "2026-11-30T00:00:00Z",
-    to: "2026-12-03T00:00:00+00:00",
+    to: "2026-12-01T12:00:00+00:00",
   });
   assert.equal(res.status, 202);
   assert.deepEqual(await res.json(), {
     siteId: "s-1",
     vendorSiteId: "501",
     from: "2026-11-30T00:00:00.000Z",
-    to: "2026-12-03T00:00:00.000Z",
-    jobIds: ["job-1"],
+    to: "2026-12-01T12:00:00.000Z",
+    jobIds: ["job-1-1", "job-1-2", "job-1-3"],
   });
-  // Without a range: the last 24 hours.
+  assert.deepEqual(queued[0].windows, [
+    "2026-11-30T00:00:00.000Z/2026-11-30T12:00:00.000Z",
+    "2026-11-30T12:00:00.000Z/2026-12-01T00:00:00.000Z",
+    "2026-12-01T00:00:00.000Z/2026-12-01T12:00:00.000Z",
+  ]);
+  // Without a range: the last 24 hours, which end at the current window's start (NOW is 12:00).
   await resync("501", {});
   assert.deepEqual(queued[1], {
     siteId: "s-1",
-    from: "2026-12-02T12:00:00.000Z",
-    to: "2026-12-03T12:00:00.000Z",
+    windows: [
+      "2026-12-02T12:00:00.000Z/2026-12-03T00:00:00.000Z",
+      "2026-12-03T00:00:00.000Z/2026-12-03T12:00:00.000Z",
+    ],
   });
 });
 

@@ -10,7 +10,13 @@ import {
   RetriableError,
   VendorConfigError,
 } from "./errors.ts";
-import type { RunDeps, RunOptions, SiteOutcome, WindowTotals } from "./run_types.ts";
+import type {
+  RunDeps,
+  RunOptions,
+  SiteOutcome,
+  WindowCoverage,
+  WindowTotals,
+} from "./run_types.ts";
 import type { SiteRow } from "./store.ts";
 import { syncSiteWindow } from "./sync_site.ts";
 import type { AdapterContext } from "./types.ts";
@@ -52,6 +58,7 @@ export async function runSite<S>(
     )
     : planWindows({ ...deps.config, ...align, syncedThrough: site.synced_through });
   const keys: string[] = [];
+  const coverage: WindowCoverage[] = [];
   const totals: WindowTotals = {
     readings: 0,
     dropped: 0,
@@ -67,6 +74,7 @@ export async function runSite<S>(
     readings: totals.readings,
     windows,
     totals,
+    coverage,
   });
   for (const window of windows) {
     try {
@@ -80,6 +88,13 @@ export async function runSite<S>(
         { runId, site, window },
       );
       keys.push(r.objectKey);
+      coverage.push({
+        from: window.from,
+        to: window.to,
+        end: window.end,
+        daylightExpected: r.daylight.expected,
+        daylightReceived: r.daylight.received,
+      });
       syncedThrough = window.to;
       totals.readings += r.readings;
       totals.dropped += r.dropped;

@@ -5,6 +5,7 @@
  * statement for all of a credential's sites. Orchestration (which sites, which windows) lives in
  * site_run.ts and above.
  */
+import { type Daylight, daylightCoverage } from "./daylight.ts";
 import { buildEnvelope } from "./envelope.ts";
 import { assertReadable } from "./unreadable.ts";
 import { saneReadings } from "./sane_readings.ts";
@@ -35,6 +36,8 @@ export interface SiteJobResult {
   dropped: number;
   intervalsExpected: number;
   intervalsReceived: number;
+  /** Of the window's core-daylight intervals, how many hold a reading (daylight.ts). */
+  daylight: Daylight;
 }
 
 export async function syncSiteWindow<S>(
@@ -91,5 +94,11 @@ export async function syncSiteWindow<S>(
     dropped: data.dropped,
     intervalsExpected: data.intervalsExpected,
     intervalsReceived: data.intervalsReceived,
+    daylight: daylightCoverage(
+      data.readings,
+      window,
+      site.timezone,
+      adapter.spec.resolutionMinutes,
+    ),
   };
 }

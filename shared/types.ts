@@ -71,6 +71,8 @@ export interface AdapterSpec {
   rateLimits: { perMinute?: number; perDay?: number; perMonth?: number; concurrency: number };
   /** Vendor calls one window of one site costs (the cadence planner's unit); default 2. */
   callsPerWindow?: number;
+  /** How far back the vendor serves data, where it says so; a resync may not start earlier. */
+  historyDays?: number;
   endpoints: readonly string[];
 }
 

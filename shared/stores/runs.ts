@@ -1,6 +1,7 @@
 /** sync_runs and sync_run_sites: one row per run and one per site it worked on. */
 import type { Sql } from "../db.ts";
 import type { Source } from "../types.ts";
+import type { WindowCoverage } from "../run_types.ts";
 
 export interface RunCounts {
   sitesTotal: number;
@@ -28,6 +29,8 @@ export interface SiteResult {
   error?: string;
   /** Where the site's watermark moves (never back): the end of its last landed window. */
   syncedThrough?: Date;
+  /** The daylight completeness of each window that landed (site_window_coverage). */
+  coverage?: WindowCoverage[];
 }
 
 /**
@@ -45,7 +48,8 @@ export interface RunStore {
   /**
    * Records sites a run worked on, in one statement: each site's result row, and on the site its
    * watermark, last success, last error and consecutive failures (only `failed` adds one; a
-   * landed window resets them; `deferred` says why it waits; `skipped` changes only what landed).
+   * landed window resets them; `deferred` says why it waits; `skipped` changes only what landed),
+   * and the daylight completeness of each window that landed.
    */
   recordSites(results: SiteResult[]): Promise<void>;
 }
@@ -90,6 +94,17 @@ export function createRunStore(sql: Sql): RunStore {
         error: r.error ?? null,
         synced_through: r.syncedThrough ?? null,
       }));
+      const coverage = results.flatMap((r) =>
+        (r.coverage ?? []).map((w) => ({
+          site_id: r.siteId,
+          organization_id: r.organizationId,
+          window_end: w.end,
+          window_from: w.from,
+          covered_to: w.to,
+          expected: w.daylightExpected,
+          received: w.daylightReceived,
+        }))
+      ).filter((w) => w.site_id !== null);
       // One round trip per credential instead of two or three per site: at fleet scale the
       // per-statement cost of the driver was a tenth of a worker's CPU.
       await sql`
@@ -120,6 +135,22 @@ export function createRunStore(sql: Sql): RunStore {
           from r
           where s.id = r.site_id
           returning s.id
+        ), coverage as (
+          -- A window's counts are replaced only by a fetch that covers at least as much of it,
+          -- as its object is (windows.ts).
+          insert into public.site_window_coverage as w
+            (site_id, organization_id, window_end, window_from, covered_to, daylight_expected,
+             daylight_received)
+          select site_id, organization_id, window_end, window_from, covered_to, expected, received
+          from jsonb_to_recordset(${sql.json(coverage as never)}) as c(
+            site_id uuid, organization_id uuid, window_end timestamptz, window_from timestamptz,
+            covered_to timestamptz, expected integer, received integer)
+          on conflict (site_id, window_end) do update
+          set window_from = excluded.window_from, covered_to = excluded.covered_to,
+            daylight_expected = excluded.daylight_expected,
+            daylight_received = excluded.daylight_received, updated_at = now()
+          where excluded.covered_to >= w.covered_to
+          returning 1
         )
         insert into public.sync_run_sites
           (run_id, organization_id, credential_id, site_id, status, window_from, window_to,

@@ -157,20 +157,33 @@ stackTest(
       assert.equal(res.status, 202, await res.clone().text());
       const { jobIds, siteId } = await res.json();
       assert.equal(siteId, site.id);
-      const [job] = await sql`select * from public.sync_jobs where id = ${jobIds[0]}`;
-      assert.equal(job.kind, "resync");
-      assert.ok(job.priority > 0, "above the hourly work");
-      assert.equal(job.window_from.toISOString(), "2026-11-28T00:00:00.000Z");
-      // The same resync again while it waits: the same job, nothing new.
+      // One job per 12-hour SolarEdge window, in order, each above the hourly work.
+      const jobs = await sql`
+        select id, kind, priority, window_from from public.sync_jobs where id = any(${jobIds})
+        order by window_from`;
+      assert.deepEqual(jobs.map((j) => j.id), jobIds);
+      assert.deepEqual(
+        jobs.map((j) => j.window_from.toISOString().slice(0, 13)),
+        [
+          "2026-11-28T00",
+          "2026-11-28T12",
+          "2026-11-29T00",
+          "2026-11-29T12",
+          "2026-11-30T00",
+          "2026-11-30T12",
+        ],
+      );
+      assert.ok(jobs.every((j) => j.kind === "resync" && j.priority > 0), "above the hourly work");
+      // The same resync again while it waits: the same jobs, nothing new.
       const again = await ask();
       assert.deepEqual((await again.json()).jobIds, jobIds);
 
       const run = await startRun({ trigger: "cron", queue: true });
       assert.equal(run.status, 202);
       await waitForRun(sql, (await run.json()).runId);
-      await waitFor("the resync job to succeed", async () => {
-        const [row] = await sql`select status from public.sync_jobs where id = ${jobIds[0]}`;
-        return row.status === "succeeded";
+      await waitFor("the resync jobs to succeed", async () => {
+        const rows = await sql`select status from public.sync_jobs where id = any(${jobIds})`;
+        return rows.every((r) => r.status === "succeeded");
       });
       // SolarEdge's 12-hour windows: six objects for three days, each keyed by its window's end.
       const keys = (await listKeys(`raw/solaredge/${orgId}/`)).filter((k) =>
@@ -189,6 +202,26 @@ stackTest(
       const [after] =
         await sql`select synced_through from public.inverter_sites where id = ${site.id}`;
       assert.equal(after.synced_through.toISOString(), watermark.toISOString(), "never moved back");
+      // Each window's core-daylight completeness (10:00 to 14:00 in Berlin: 09:00 to 13:00 UTC
+      // in winter): 12 intervals in the windows ending at 12:00, 4 in those ending at midnight.
+      const coverage = await sql`
+        select window_end, daylight_expected, daylight_received from public.site_window_coverage
+        where site_id = ${site.id} order by window_end`;
+      assert.deepEqual(
+        coverage.map((w) => [w.window_end.toISOString().slice(0, 13), w.daylight_expected]),
+        [
+          ["2026-11-28T12", 12],
+          ["2026-11-29T00", 4],
+          ["2026-11-29T12", 12],
+          ["2026-11-30T00", 4],
+          ["2026-11-30T12", 12],
+          ["2026-12-01T00", 4],
+        ],
+      );
+      assert.ok(
+        coverage.every((w) => w.daylight_received === w.daylight_expected),
+        JSON.stringify(coverage),
+      );
     } finally {
       await sql`delete from public.organizations where id = ${orgId}`;
       await sql`delete from auth.users where email = ${email}`;
@@ -236,7 +269,7 @@ stackTest(
       );
       assert.equal(asAdmin.code, 0, asAdmin.stderr);
       assert.match(asAdmin.stderr, /queued as [0-9a-f-]{36}/);
-      assert.match(asAdmin.stderr, /resync: succeeded/);
+      assert.match(asAdmin.stderr, /resync: 2 jobs: 2 succeeded\n/);
       const day = (d: string, end: string) =>
         `raw/solaredge/${orgId}/${d}/site_${vendorSiteId}_${end}.json`;
       assert.deepEqual(asAdmin.stdout.trim().split("\n"), [

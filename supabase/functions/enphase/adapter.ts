@@ -50,6 +50,8 @@ const spec = {
   maxRangeHours: 24,
   rateLimits: { perMinute: 10, perMonth: 1000, concurrency: 1 },
   callsPerWindow: 2,
+  // "requested start must be within 2 years" (vendors.md, Enphase telemetry, from the Swagger).
+  historyDays: 730,
   endpoints: [
     "/systems",
     "/systems/{system_id}/telemetry/production_micro",
