@@ -201,3 +201,47 @@ stackTest(
     ]);
   },
 );
+
+stackTest(
+  "a 3-day resync of a one-day GoodWe plant is three jobs whose objects land at their days' keys",
+  async (sql) => {
+    const { orgId, credentialId } = await goodweLogin(sql, "resync");
+    // A first run lists the two plants and syncs them up to now.
+    assert.equal((await waitForRun(sql, await runGoodWe(credentialId))).status, "succeeded");
+    const [site] = await sql`
+      select id, vendor_site_id, synced_through from public.inverter_sites
+      where credential_id = ${credentialId} order by vendor_site_id limit 1`;
+    const resync = await fetch(
+      `${env.SUPABASE_URL}/functions/v1/goodwe/sites/${site.vendor_site_id}/resync`,
+      {
+        method: "POST",
+        headers: { apikey: env.SUPABASE_SERVICE_KEY, "content-type": "application/json" },
+        // GoodWe lists no zone (its calls carry an offset), so the site's days are UTC days.
+        body: JSON.stringify({ from: "2026-11-28T00:00:00Z", to: "2026-12-01T00:00:00Z" }),
+      },
+    );
+    assert.equal(resync.status, 202, await resync.clone().text());
+    const { jobIds } = await resync.json();
+    assert.equal(jobIds.length, 3, "one job per day");
+    const run = await fetch(`${env.SUPABASE_URL}/functions/v1/goodwe/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json", apikey: env.SUPABASE_SERVICE_KEY },
+      body: JSON.stringify({ queue: true }),
+    });
+    assert.equal(run.status, 202);
+    await waitForRun(sql, (await run.json()).runId);
+    const jobs = await sql`select status from public.sync_jobs where id = any(${jobIds})`;
+    assert.deepEqual(jobs.map((j) => j.status), ["succeeded", "succeeded", "succeeded"]);
+    const keys = (await listKeys(`raw/goodwe/${orgId}/`)).filter((k) =>
+      k.includes(`site_${site.vendor_site_id}_`) && k < `raw/goodwe/${orgId}/2026-12-02`
+    );
+    assert.deepEqual(keys.sort(), [
+      `raw/goodwe/${orgId}/2026-11-29/site_${site.vendor_site_id}_000000.json`,
+      `raw/goodwe/${orgId}/2026-11-30/site_${site.vendor_site_id}_000000.json`,
+      `raw/goodwe/${orgId}/2026-12-01/site_${site.vendor_site_id}_000000.json`,
+    ]);
+    const [after] =
+      await sql`select synced_through from public.inverter_sites where id = ${site.id}`;
+    assert.equal(after.synced_through.getTime(), site.synced_through.getTime(), "never moved back");
+  },
+);
