@@ -10,6 +10,7 @@ import { readEdgeLimits } from "./edge_limits.ts";
 import { createGateway } from "./gateway.ts";
 import { readFunctionsConfig } from "./functions_config.ts";
 import { startPgNetWorker } from "./pg_net_worker.ts";
+import { startS3FaultProxy } from "./s3_fault_proxy.ts";
 import { startVendorSimulators } from "./vendor_simulators.ts";
 import { stackEnv, stackPorts } from "./stack_env.ts";
 import { stackPaths } from "./stack_paths.ts";
@@ -17,6 +18,9 @@ import { stackPaths } from "./stack_paths.ts";
 // Functions read their configuration from the process environment when they are first loaded,
 // which happens after this line: the stack's values win over whatever the shell had.
 for (const [name, value] of Object.entries(stackEnv)) Deno.env.set(name, value);
+// The functions write through the fault proxy (pass-through until a fault is armed on /_faults).
+const s3Proxy = await startS3FaultProxy(stackEnv.S3_ENDPOINT, stackPorts.s3Faults);
+Deno.env.set("S3_ENDPOINT", s3Proxy.url);
 
 // A function's stray background promise must not take the gateway, worker and simulator down.
 globalThis.addEventListener("unhandledrejection", (event) => {
@@ -47,6 +51,9 @@ const api = Deno.serve({
   onListen: ({ port }) =>
     console.log(`services: functions gateway on http://127.0.0.1:${port}/functions/v1/`),
 }, gateway);
+
+console.log(`services: S3 fault proxy on ${s3Proxy.url} in front of ${stackEnv.S3_ENDPOINT}`);
+controller.signal.addEventListener("abort", () => void s3Proxy.close(), { once: true });
 
 const simulators = startVendorSimulators();
 for (const s of simulators) {

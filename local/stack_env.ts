@@ -22,6 +22,9 @@ export const stackPorts = Object.freeze({
   api: 54321 + portOffset,
   db: 54322 + portOffset,
   s3: 54330 + portOffset,
+  // The functions' way to S3: a pass-through proxy in front of moto that can inject S3's
+  // failures (local/s3_fault_proxy.ts); everything else talks to moto directly.
+  s3Faults: 54339 + portOffset,
   // One simulator per vendor, from 54331 on, in the registry's order.
   ...Object.fromEntries(SOURCES.map((s, i) => [s, 54331 + i + portOffset])) as Record<
     Source,

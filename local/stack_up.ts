@@ -71,6 +71,7 @@ export async function stackUp(options: StackUpOptions = {}): Promise<{ alreadyUp
   if (options.restartServices && state.services) await stopProcess(state.services);
   if (!state.services || !isRunning(state.services)) {
     ensurePortFree(stackPorts.api, "the functions gateway");
+    ensurePortFree(stackPorts.s3Faults, "the S3 fault proxy");
     for (const vendor of SOURCES) {
       ensurePortFree(stackPorts[vendor], `the ${vendor} simulator`);
     }

@@ -7,6 +7,12 @@
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Config } from "./config.ts";
 
+/**
+ * How long one put may take, the SDK's own retries (of 503 SlowDown, resets) included: without a
+ * bound a store that never answers holds the site until the worker's wall clock kills it.
+ */
+export const PUT_TIMEOUT_MS = 20_000;
+
 export interface ObjectStore {
   put(key: string, body: string): Promise<void>;
 }
@@ -28,8 +34,12 @@ export function s3Client(
   });
 }
 
-export function createS3Store(config: Config): ObjectStore {
+export function createS3Store(
+  config: Config,
+  options: { putTimeoutMs?: number } = {},
+): ObjectStore {
   const client = s3Client(config);
+  const timeoutMs = options.putTimeoutMs ?? PUT_TIMEOUT_MS;
   return {
     async put(key, body) {
       try {
@@ -40,13 +50,15 @@ export function createS3Store(config: Config): ObjectStore {
             Body: body,
             ContentType: "application/json",
           }),
+          { abortSignal: AbortSignal.timeout(timeoutMs) },
         );
       } catch (error) {
         // A bare "connect ECONNREFUSED" or "SlowDown" does not say it was S3, or which object.
-        throw new Error(
-          `Cannot write s3://${config.bucket}/${key}: ${(error as Error).message || "no answer"}`,
-          { cause: error },
-        );
+        const name = (error as Error).name;
+        const why = name === "TimeoutError" || name === "AbortError"
+          ? `no answer within ${timeoutMs / 1000} s`
+          : (error as Error).message || "no answer";
+        throw new Error(`Cannot write s3://${config.bucket}/${key}: ${why}`, { cause: error });
       }
     },
   };
