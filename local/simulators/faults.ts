@@ -23,6 +23,8 @@ export interface FaultStore<F extends Fault> {
   clear(): void;
   /** Consumes one use of the first fault matching the request, if any. */
   take(caller: string | undefined, path: string): FiredFault<F> | undefined;
+  /** How many requests a fault has failed since the simulator started, cleared ones included. */
+  fired(): number;
 }
 
 /** The optional text fields of a fault, such as `path` and the caller field. */
@@ -45,7 +47,9 @@ export interface FaultRules<F extends Fault> {
 
 export function createFaultStore<F extends Fault>(rules: FaultRules<F>): FaultStore<F> {
   let faults: { fault: F; left: number; fired: number }[] = [];
+  let total = 0;
   return {
+    fired: () => total,
     add(fault) {
       faults.push({ fault: validFault(fault, rules), left: fault.count, fired: 0 });
     },
@@ -60,6 +64,7 @@ export function createFaultStore<F extends Fault>(rules: FaultRules<F>): FaultSt
       );
       if (!hit) return undefined;
       if (--hit.left === 0) faults = faults.filter((f) => f !== hit);
+      total++;
       return { fault: hit.fault, firing: hit.fired++ };
     },
   };

@@ -11,6 +11,8 @@ export interface SimAdminTarget<F> {
   addFault(fault: F): void;
   clearFaults(): void;
   resetRequests(): void;
+  /** How many requests faults have failed so far (`GET /_sim/faults`). */
+  faultsFired?(): number;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function simAdminResponse<F>(
       sim.addFault(await req.json() as F);
       return new Response(null, { status: 201 });
     },
+    "GET /_sim/faults": () => Response.json({ fired: sim.faultsFired?.() ?? null }),
     "DELETE /_sim/faults": () => {
       sim.clearFaults();
       return new Response(null, { status: 204 });

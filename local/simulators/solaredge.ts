@@ -83,6 +83,8 @@ export interface SolarEdgeSimulator {
   removeAccount(apiKey: string): boolean;
   addFault(fault: SimFault): void;
   clearFaults(): void;
+  /** Requests the faults have failed since the simulator started. */
+  faultsFired(): number;
   /** Every request that presented this API key (header or V1 `api_key`), answered or not. */
   requests(apiKey: string): RequestLog;
   /** Credits this key has spent in the current month. */
@@ -180,6 +182,7 @@ export function createSolarEdgeSimulator(
     removeAccount: (apiKey) => accounts.delete(apiKey),
     addFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    faultsFired: () => faults.fired(),
     requests(apiKey) {
       const urls = [...(log.get(apiKey) ?? [])];
       return { count: urls.length, paths: urls.map((u) => u.split("?")[0]), urls };

@@ -1,0 +1,250 @@
+/**
+ * The independent checker run after each scenario. It does not use the service's window, key or
+ * mapping code: it rebuilds what the simulator's ground truth expects (SolarEdge's 12-hour UTC
+ * windows, the README's key format, the PV curve the simulator serves) and compares S3 with it:
+ * every expected window landed, no window has two objects, every envelope parses and its readings
+ * equal the simulator's values. It reads each site's health, and searches the logs, every S3
+ * object of the world and every row of the database for the planted secrets.
+ */
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import type postgres from "postgres";
+import { pvPowerW } from "../local/simulators/pv_curve.ts";
+import { stackEnv } from "../local/stack_env.ts";
+import { stackPaths } from "../local/stack_paths.ts";
+import { stackS3Client } from "../local/stack_s3.ts";
+import type { ChaosSite, ChaosWorld } from "./world.ts";
+
+const WINDOW = 12 * 3_600_000;
+const STEP = 15 * 60_000;
+
+export interface CheckResult {
+  expected: number;
+  landed: number;
+  /** Expected windows with no object, or with intervals the simulator had and the object lacks. */
+  lost: number;
+  /** Windows with more than one object. */
+  duplicated: number;
+  /** Objects that do not parse or whose readings differ from the simulator's. */
+  wrong: number;
+  /** Where a planted secret was found (`s3:key`, `log:file`, `db:table`). */
+  leaks: string[];
+  /** Sites neither fresh nor carrying a next action. */
+  unhealthy: string[];
+  problems: string[];
+}
+
+/** The keys the README's format gives a site's window ending at `end`. */
+export function expectedKey(orgId: string, vendorSiteId: string, end: Date): string {
+  const iso = end.toISOString();
+  return `raw/solaredge/${orgId}/${iso.slice(0, 10)}/site_${vendorSiteId}_${
+    iso.slice(11, 19).replaceAll(":", "")
+  }.json`;
+}
+
+/** Every 12-hour window that holds time after `from` and started before `until`. */
+export function expectedWindows(from: Date, until: Date): Array<{ from: Date; end: Date }> {
+  const out = [];
+  const last = Math.floor(until.getTime() / STEP) * STEP;
+  for (let at = Math.floor(from.getTime() / WINDOW) * WINDOW; at < last; at += WINDOW) {
+    if (at + WINDOW > from.getTime()) out.push({ from: new Date(at), end: new Date(at + WINDOW) });
+  }
+  return out;
+}
+
+interface Envelope {
+  window?: { from?: string; to?: string };
+  fetched_at?: string;
+  readings?: Array<{ ts?: string; metric?: string; value?: unknown }>;
+}
+
+/**
+ * What the simulator serves for one site's window as the envelope keeps it: a reading per
+ * interval stamped at the interval's end (shared/types.ts; SolarEdge stamps the start, the
+ * service the end), in (from, to], for intervals that had ended at `fetchedAt`.
+ */
+export function groundTruth(
+  site: ChaosSite,
+  from: Date,
+  to: Date,
+  fetchedAt: Date,
+): Map<string, { power: number; energy: number }> {
+  const out = new Map<string, { power: number; energy: number }>();
+  for (let at = from.getTime() + STEP; at <= to.getTime(); at += STEP) {
+    if (at > fetchedAt.getTime()) continue;
+    const w = pvPowerW(
+      { siteId: Number(site.vendorSiteId), timeZone: site.timeZone, peakPowerKw: site.peakPowerKw },
+      new Date(at - STEP),
+    );
+    if (w === null) continue;
+    out.set(new Date(at).toISOString(), {
+      power: Number(w.toPrecision(8)),
+      energy: Math.round(w / 4),
+    });
+  }
+  return out;
+}
+
+/** Compares one envelope with the ground truth; the problems found, none when it matches. */
+export function compareEnvelope(site: ChaosSite, text: string): string[] {
+  let envelope: Envelope;
+  try {
+    envelope = JSON.parse(text);
+  } catch {
+    return ["does not parse"];
+  }
+  const from = Date.parse(envelope.window?.from ?? "");
+  const to = Date.parse(envelope.window?.to ?? "");
+  const fetchedAt = Date.parse(envelope.fetched_at ?? "");
+  if (![from, to, fetchedAt].every(Number.isFinite)) return ["has no window or fetched_at"];
+  const truth = groundTruth(site, new Date(from), new Date(to), new Date(fetchedAt));
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const r of envelope.readings ?? []) {
+    const ts = new Date(Date.parse(r.ts ?? "")).toISOString();
+    const want = truth.get(ts);
+    if (r.metric !== "power_w" && r.metric !== "energy_wh") continue;
+    const value = r.metric === "power_w" ? want?.power : want?.energy;
+    if (value === undefined) problems.push(`${r.metric} at ${ts} is not the simulator's`);
+    else if (r.value !== value) problems.push(`${r.metric} at ${ts} is ${r.value}, not ${value}`);
+    seen.add(`${r.metric} ${ts}`);
+  }
+  for (const ts of truth.keys()) {
+    for (const metric of ["power_w", "energy_wh"]) {
+      if (!seen.has(`${metric} ${ts}`)) problems.push(`${metric} at ${ts} is missing`);
+    }
+  }
+  return problems;
+}
+
+export async function checkWorld(
+  sql: postgres.Sql,
+  world: ChaosWorld,
+  options: { logsSince?: Record<string, number> } = {},
+): Promise<CheckResult> {
+  const s3 = stackS3Client();
+  const prefix = `raw/solaredge/${world.orgId}/`;
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: stackEnv.METER_DATA_BUCKET,
+        Prefix: prefix,
+        ContinuationToken: token,
+      }),
+    );
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  const bodies = new Map<string, string>();
+  for (const key of keys) {
+    const out = await s3.send(
+      new GetObjectCommand({ Bucket: stackEnv.METER_DATA_BUCKET, Key: key }),
+    );
+    bodies.set(key, await out.Body!.transformToString());
+  }
+
+  const result: CheckResult = {
+    expected: 0,
+    landed: 0,
+    lost: 0,
+    duplicated: 0,
+    wrong: 0,
+    leaks: [],
+    unhealthy: [],
+    problems: [],
+  };
+  const sites = world.credentials.flatMap((c) => c.sites);
+  const windows = expectedWindows(world.syncedFrom, world.lastCycleAt);
+  for (const site of sites) {
+    // Objects by the window their envelope says they hold: two for one window is a duplicate.
+    const mine = keys.filter((k) => k.includes(`/site_${site.vendorSiteId}_`));
+    const byEnd = new Map<number, string[]>();
+    for (const key of mine) {
+      const problems = compareEnvelope(site, bodies.get(key)!);
+      if (problems.length > 0) {
+        result.wrong++;
+        result.problems.push(`${key}: ${problems.slice(0, 3).join("; ")}`);
+      }
+      const end = Math.ceil(Date.parse(JSON.parse(bodies.get(key)!).window?.to ?? "") / WINDOW) *
+        WINDOW;
+      byEnd.set(end, [...byEnd.get(end) ?? [], key]);
+    }
+    for (const [end, ks] of byEnd) {
+      if (ks.length > 1) {
+        result.duplicated++;
+        result.problems.push(`window ending ${new Date(end).toISOString()}: ${ks.join(", ")}`);
+      }
+    }
+    for (const w of windows) {
+      result.expected++;
+      const key = expectedKey(world.orgId, site.vendorSiteId, w.end);
+      if (!bodies.has(key)) {
+        result.lost++;
+        result.problems.push(`${key} is missing`);
+        continue;
+      }
+      result.landed++;
+    }
+  }
+
+  const secrets = world.credentials.map((c) => c.apiKey);
+  for (const [key, body] of bodies) {
+    if (secrets.some((s) => body.includes(s))) result.leaks.push(`s3:${key}`);
+  }
+  result.leaks.push(...await searchLogs(secrets, options.logsSince));
+  result.leaks.push(...await searchDatabase(sql, secrets));
+
+  const health = await sql<{ vendor_site_id: string; state: string; next_action: string | null }[]>`
+    select vendor_site_id, state, next_action from public.site_health
+    where organization_id = ${world.orgId}`;
+  for (const h of health) {
+    if (h.state !== "fresh" && !h.next_action) result.unhealthy.push(h.vendor_site_id);
+  }
+  return result;
+}
+
+/** The stack's log files and their sizes now, so a scenario searches only what it appended. */
+export async function logMarks(): Promise<Record<string, number>> {
+  const marks: Record<string, number> = {};
+  for await (const entry of Deno.readDir(stackPaths.logs)) {
+    if (entry.isFile) {
+      marks[entry.name] = (await Deno.stat(`${stackPaths.logs}/${entry.name}`)).size;
+    }
+  }
+  return marks;
+}
+
+async function searchLogs(secrets: string[], since: Record<string, number> = {}) {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(stackPaths.logs)) {
+    if (!entry.isFile) continue;
+    const file = await Deno.open(`${stackPaths.logs}/${entry.name}`);
+    try {
+      await file.seek(since[entry.name] ?? 0, Deno.SeekMode.Start);
+      const text = new TextDecoder().decode(await new Response(file.readable).arrayBuffer());
+      if (secrets.some((s) => text.includes(s))) found.push(`log:${entry.name}`);
+    } catch {
+      file.close();
+    }
+  }
+  return found;
+}
+
+/** Every row of every table of the service's schemas, as text; the secret column holds ciphertext. */
+async function searchDatabase(sql: postgres.Sql, secrets: string[]) {
+  const tables = await sql<{ name: string }[]>`
+    select format('%I.%I', table_schema, table_name) as name from information_schema.tables
+    where table_type = 'BASE TABLE'
+      and (table_schema in ('public', 'private', 'net') or
+        (table_schema = 'cron' and table_name = 'job_run_details'))`;
+  const found: string[] = [];
+  for (const { name } of tables) {
+    const [row] = await sql.unsafe<{ n: number }[]>(
+      `select count(*)::int as n from ${name} t where t::text like any($1)`,
+      [secrets.map((s) => `%${s}%`)],
+    );
+    if (row.n > 0) found.push(`db:${name}`);
+  }
+  return found;
+}

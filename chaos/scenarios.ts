@@ -1,0 +1,172 @@
+/**
+ * The faults `deno task chaos` drives the stack through, one world each (world.ts). A scenario
+ * arms its faults, may act while a cycle works (a kill, a restart, a racing resync), and says
+ * when its faults end; the runner then drives cycles until the checker finds the world whole.
+ * `short` scenarios are the form `deno task test` runs.
+ */
+import type postgres from "postgres";
+import { startPostgres, stopPostgres } from "../local/postgres_cluster.ts";
+import { stackEnv } from "../local/stack_env.ts";
+import { setLatency } from "../bench/measure.ts";
+import { type ChaosWorld, post, S3_FAULTS, SIM, type WorldPlan } from "./world.ts";
+
+export interface Scenario {
+  name: string;
+  /** What is injected, for the table. */
+  faults: string;
+  short?: boolean;
+  plan: WorldPlan;
+  /**
+   * Arms the faults; the number armed. For faults of the simulator or the S3 proxy the table
+   * counts those that fired; a scenario whose fault is an act (a kill, a restart) counts its acts.
+   */
+  arm(world: ChaosWorld): Promise<number>;
+  acts?: true;
+  /** Acts while cycle `n` (from 1) works; the number of acts done (a kill that found a worker). */
+  during?(sql: postgres.Sql, world: ChaosWorld, n: number): Promise<number>;
+  /** Fires the cron cycle twice at once. */
+  overlap?: boolean;
+  /** Ends the faults after cycle `n` (an outage that recovers). */
+  after?(world: ChaosWorld, n: number): Promise<void>;
+}
+
+const small: WorldPlan = { credentials: 2, sitesPerCredential: 2, hoursBehind: 1 };
+
+/** A fault of the SolarEdge simulator on each of the world's keys. */
+async function perKey(world: ChaosWorld, fault: Record<string, unknown>): Promise<number> {
+  for (const c of world.credentials) await post(`${SIM}/faults`, { ...fault, apiKey: c.apiKey });
+  return world.credentials.length * (fault.count as number);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: "rate-limit-retry-after",
+    faults: "429 with Retry-After: 1 s, 3 per key",
+    short: true,
+    plan: small,
+    arm: (w) => perKey(w, { kind: "429", count: 3, retryAfter: 1 }),
+  },
+  {
+    name: "rate-limit-bare",
+    faults: "429 without Retry-After, 3 per key",
+    plan: small,
+    arm: (w) => perKey(w, { kind: "429", count: 3 }),
+  },
+  {
+    name: "server-errors",
+    faults: "bursts of 5xx (problem+json and the balancer's text), 6 per key",
+    short: true,
+    plan: small,
+    arm: (w) => perKey(w, { kind: "5xx", count: 6 }),
+  },
+  {
+    name: "bad-bodies",
+    faults: "truncated JSON and HTML error pages, 2 + 2 per key",
+    short: true,
+    plan: small,
+    arm: async (w) =>
+      await perKey(w, { kind: "malformed", count: 2 }) +
+      await perKey(w, { kind: "html", count: 2 }),
+  },
+  {
+    name: "hanging-calls",
+    faults: "calls that hang past the 30 s timeout, 2 per key",
+    plan: small,
+    arm: (w) => perKey(w, { kind: "hang", count: 2 }),
+  },
+  {
+    name: "outage-6h",
+    faults: "every call fails for a six-hour outage, then the vendor recovers",
+    plan: { credentials: 2, sitesPerCredential: 2, hoursBehind: 6 },
+    arm: (w) => perKey(w, { kind: "5xx", count: 500 }),
+    after: async (_w, n) => {
+      if (n === 1) await (await fetch(`${SIM}/faults`, { method: "DELETE" })).body?.cancel();
+    },
+  },
+  {
+    name: "s3-faults",
+    faults: "S3 503 SlowDown x4 and connection resets x4 in front of moto",
+    short: true,
+    plan: small,
+    arm: async () => {
+      await post(S3_FAULTS, { kind: "slowdown", count: 4 });
+      await post(S3_FAULTS, { kind: "reset", count: 4 });
+      return 8;
+    },
+  },
+  {
+    name: "s3-timeout",
+    faults: "a put with no answer for 25 s (the put gives up at 20 s)",
+    plan: small,
+    arm: async () => {
+      await post(S3_FAULTS, { kind: "timeout", count: 1, hangMs: 25_000 });
+      return 1;
+    },
+  },
+  {
+    name: "overlapping-cycles",
+    acts: true,
+    faults: "two cron cycles at once, and a dashboard resync racing them",
+    short: true,
+    plan: small,
+    overlap: true,
+    arm: () => Promise.resolve(0),
+    during: async (_sql, w, n) => {
+      if (n !== 1) return 0;
+      const site = w.credentials[0].sites[0];
+      const res = await fetch(
+        `${stackEnv.SUPABASE_URL}/functions/v1/solaredge/sites/${site.vendorSiteId}/resync`,
+        {
+          method: "POST",
+          headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY, "content-type": "application/json" },
+          body: JSON.stringify({}),
+        },
+      );
+      await res.body?.cancel();
+      if (res.status !== 202) throw new Error(`The racing resync answered ${res.status}`);
+      return 2;
+    },
+  },
+  {
+    name: "worker-killed",
+    acts: true,
+    faults: "every function worker killed mid-run (vendor latency 500 ms)",
+    plan: { credentials: 2, sitesPerCredential: 3, hoursBehind: 1 },
+    arm: async () => {
+      await setLatency(500);
+      return 0;
+    },
+    during: async (_sql, _w, n) => {
+      if (n !== 1) return 0;
+      await sleep(1200);
+      const kill = await new Deno.Command("pkill", {
+        args: ["-KILL", "-f", "local/worker_main.ts"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      if (kill.code > 1) throw new Error("Cannot kill the function workers (pkill failed)");
+      // pkill's 1: no worker was running to kill.
+      return kill.code === 0 ? 1 : 0;
+    },
+  },
+  {
+    name: "postgres-restart",
+    acts: true,
+    faults: "Postgres restarted while a run works (vendor latency 500 ms)",
+    plan: { credentials: 2, sitesPerCredential: 3, hoursBehind: 1 },
+    arm: async () => {
+      await setLatency(500);
+      return 0;
+    },
+    during: async (_sql, _w, n) => {
+      if (n !== 1) return 0;
+      await sleep(1200);
+      await stopPostgres();
+      await sleep(1000);
+      await startPostgres();
+      return 1;
+    },
+  },
+];

@@ -1,0 +1,232 @@
+/**
+ * One scenario's world on the local stack: an organisation of SolarEdge keys and sites in the
+ * simulator and the database (secrets encrypted as `credentials add` stores them, sites synced up
+ * to a chosen hour), the faults armed against it, and the cycles that drive the queue as pg_cron
+ * would: the hourly enqueue, the per-minute dispatch, and the clock moved on to the next retry
+ * when every job of the world waits (the injectable clock of the scheduler: a job's `run_after`
+ * and lease expiry are brought to now, as the hours passing would).
+ */
+import type postgres from "postgres";
+import { Keyring } from "../shared/keyring.ts";
+import { stackEnv, stackPorts } from "../local/stack_env.ts";
+import { activeInvocations, setLatency } from "../bench/measure.ts";
+
+export const CHAOS_ORG_PREFIX = "Chaos ";
+const HOUR = 3_600_000;
+export const SIM = `http://127.0.0.1:${stackPorts.solaredge}/_sim`;
+export const S3_FAULTS = `http://127.0.0.1:${stackPorts.s3Faults}/_faults`;
+
+export interface ChaosSite {
+  vendorSiteId: string;
+  timeZone: string;
+  peakPowerKw: number;
+}
+
+export interface ChaosCredential {
+  id: string;
+  label: string;
+  /** The planted secret: the key must never show outside the encrypted secret. */
+  apiKey: string;
+  sites: ChaosSite[];
+}
+
+export interface ChaosWorld {
+  orgId: string;
+  name: string;
+  credentials: ChaosCredential[];
+  /** Every site was synced up to here when the scenario began. */
+  syncedFrom: Date;
+  /** When the scenario's faults were armed. */
+  startedAt: Date;
+  /** The start of the latest cycle: what the checker may expect to have landed. */
+  lastCycleAt: Date;
+  cycles: number;
+}
+
+export interface WorldPlan {
+  credentials: number;
+  sitesPerCredential: number;
+  /** How far behind the current hour the sites start: 1 is the steady hourly cycle. */
+  hoursBehind: number;
+  zones?: string[];
+}
+
+const ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "UTC"];
+
+export async function createWorld(
+  sql: postgres.Sql,
+  name: string,
+  plan: WorldPlan,
+): Promise<ChaosWorld> {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const [org] = await sql<{ id: string }[]>`
+    insert into public.organizations (name) values (${`${CHAOS_ORG_PREFIX}${name} ${tag}`})
+    returning id`;
+  const keyring = Keyring.parse(stackEnv.ENCRYPTION_KEY);
+  const syncedFrom = new Date(Math.floor(Date.now() / HOUR) * HOUR - plan.hoursBehind * HOUR);
+  const zones = plan.zones ?? ZONES;
+  const credentials: ChaosCredential[] = [];
+  for (let c = 0; c < plan.credentials; c++) {
+    const apiKey = `chaos-secret-${crypto.randomUUID()}`;
+    const sites = Array.from({ length: plan.sitesPerCredential }, (_, i) => ({
+      vendorSiteId: String(100_000_000 + Math.floor(Math.random() * 800_000_000)),
+      timeZone: zones[(c * plan.sitesPerCredential + i) % zones.length],
+      peakPowerKw: 4 + i,
+    }));
+    await post(`${SIM}/accounts`, {
+      apiKey,
+      sites: sites.map((s) => ({
+        siteId: Number(s.vendorSiteId),
+        name: `Roof ${s.vendorSiteId}`,
+        timeZone: s.timeZone,
+        peakPowerKw: s.peakPowerKw,
+      })),
+    });
+    const label = `chaos ${name} ${c + 1}`;
+    const secret = await keyring.encrypt(JSON.stringify({ apiKey }));
+    const [row] = await sql<{ id: string }[]>`
+      insert into public.inverter_credentials (organization_id, source, label, secret)
+      values (${org.id}, 'solaredge', ${label}, ${secret}) returning id`;
+    // The credential's discovery job (queued by its trigger) is not this world's work: the sites
+    // are stored as the last discovery left them.
+    await sql`delete from public.sync_jobs where credential_id = ${row.id} and kind = 'discover'`;
+    for (const s of sites) {
+      await sql`
+        insert into public.inverter_sites (organization_id, credential_id, source, vendor_site_id,
+          name, timezone, synced_through, last_success_at)
+        values (${org.id}, ${row.id}, 'solaredge', ${s.vendorSiteId}, ${`Roof ${s.vendorSiteId}`},
+          ${s.timeZone}, ${syncedFrom}, ${syncedFrom})`;
+    }
+    credentials.push({ id: row.id, label, apiKey, sites });
+  }
+  const now = new Date();
+  return {
+    orgId: org.id,
+    name,
+    credentials,
+    syncedFrom,
+    startedAt: now,
+    lastCycleAt: now,
+    cycles: 0,
+  };
+}
+
+export async function post(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, { method: "POST", body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`Cannot set up the chaos world: POST ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Requests the simulator's and the S3 proxy's faults have failed so far. */
+export async function faultsFired(): Promise<number> {
+  const sim = await (await fetch(`${SIM}/faults`)).json() as { fired: number };
+  const s3 = await (await fetch(S3_FAULTS)).json() as Record<string, number>;
+  return sim.fired + s3.slowdown + s3.reset + s3.timeout;
+}
+
+/** Disarms every fault and sets the simulators' latency back to none. */
+export async function clearFaults(): Promise<void> {
+  await setLatency(0);
+  await (await fetch(`${SIM}/faults`, { method: "DELETE" })).body?.cancel();
+  await (await fetch(S3_FAULTS, { method: "DELETE" })).body?.cancel();
+}
+
+export interface CycleOptions {
+  /** Give up on a cycle that has not settled after this long. */
+  timeoutMs: number;
+  /** Also fire the enqueue and dispatch a second time at once (overlapping cron cycles). */
+  overlap?: boolean;
+  /** Runs while the cycle works (a kill, a resync racing it); the acts it did. */
+  during?: () => Promise<number>;
+}
+
+/**
+ * One hourly cycle: the enqueue and the dispatch pg_cron runs, then as the per-minute dispatch
+ * would until none of the world's jobs runs or is due. Jobs left waiting (a retry's backoff, a
+ * vendor's Retry-After, a dead worker's lease) wait for the next cycle, which moves the clock.
+ */
+export async function cycle(
+  sql: postgres.Sql,
+  world: ChaosWorld,
+  o: CycleOptions,
+): Promise<number> {
+  if (world.cycles > 0) await moveClock(sql, world);
+  world.cycles++;
+  world.lastCycleAt = new Date();
+  const fire = async () => {
+    await sql`select private.enqueue_due_jobs('solaredge')`;
+    await sql`select private.dispatch('solaredge')`;
+  };
+  if (o.overlap) await Promise.all([fire(), fire()]);
+  else await fire();
+  const during = o.during?.();
+  const deadline = Date.now() + o.timeoutMs;
+  let idleSince: number | undefined;
+  let deadSince: number | undefined;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    let q: { running: number; due: number };
+    try {
+      [q] = await sql<{ running: number; due: number }[]>`
+        select count(*) filter (where status = 'running' and lease_expires_at > now())::int
+            as running,
+          count(*) filter (where status in ('pending', 'failed') and run_after <= now())::int
+            as due
+        from public.sync_jobs where organization_id = ${world.orgId}`;
+    } catch {
+      // The database is restarting (a scenario's fault): ask again.
+      continue;
+    }
+    if (q.running > 0) {
+      // Held by a worker that no longer runs (killed): the clock moves on to its lease's expiry.
+      if ((await activeInvocations().catch(() => 1)) === 0) {
+        deadSince ??= Date.now();
+        if (Date.now() - deadSince > 3000) {
+          await sql`
+            update public.sync_jobs set lease_expires_at = now()
+            where organization_id = ${world.orgId} and status = 'running'`.catch(() => {});
+          await sql`select private.dispatch('solaredge')`.catch(() => {});
+          deadSince = undefined;
+        }
+      } else deadSince = undefined;
+      idleSince = undefined;
+      continue;
+    }
+    if (q.due === 0) break;
+    // Due work and nobody at it: the next minute's dispatch would start it.
+    idleSince ??= Date.now();
+    if (Date.now() - idleSince > 3000) {
+      await sql`select private.dispatch('solaredge')`.catch(() => {});
+      idleSince = undefined;
+    }
+  }
+  return await during ?? 0;
+}
+
+/**
+ * The scheduler's clock moves on to the next thing the world waits for: retries and pauses
+ * become due, and leases of workers that died expire.
+ */
+async function moveClock(sql: postgres.Sql, world: ChaosWorld): Promise<void> {
+  await sql`
+    update public.sync_jobs set run_after = now()
+    where organization_id = ${world.orgId} and status in ('pending', 'failed')
+      and run_after > now()`;
+  await sql`
+    update public.sync_jobs set lease_expires_at = now()
+    where organization_id = ${world.orgId} and status = 'running'
+      and lease_expires_at > now()
+      and not exists (
+        select 1 from public.sync_runs r
+        where r.status = 'running' and 'solaredge:' || r.id::text = sync_jobs.lease_owner
+      )`;
+}
+
+export async function removeWorld(sql: postgres.Sql, world: ChaosWorld): Promise<void> {
+  await sql`delete from public.organizations where id = ${world.orgId}`;
+  for (const c of world.credentials) {
+    await (await fetch(`${SIM}/accounts/${encodeURIComponent(c.apiKey)}`, { method: "DELETE" }))
+      .body?.cancel();
+  }
+}
