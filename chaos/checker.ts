@@ -154,8 +154,11 @@ export async function checkWorld(
     unhealthy: [],
     problems: [],
   };
-  const sites = world.credentials.flatMap((c) => c.sites);
-  const windows = expectedWindows(world.syncedFrom, world.lastCycleAt);
+  const sites = world.credentials.filter((c) => !c.refused).flatMap((c) => c.sites);
+  const windows = [
+    ...expectedWindows(world.syncedFrom, world.lastCycleAt),
+    ...world.resyncs.flatMap((r) => expectedWindows(r.from, r.to)),
+  ].filter((w, i, all) => all.findIndex((x) => x.end.getTime() === w.end.getTime()) === i);
   for (const site of sites) {
     // Objects by the window their envelope says they hold: two for one window is a duplicate.
     const mine = keys.filter((k) => k.includes(`/site_${site.vendorSiteId}_`));
@@ -188,7 +191,7 @@ export async function checkWorld(
     }
   }
 
-  const secrets = world.credentials.map((c) => c.apiKey);
+  const secrets = world.credentials.map((c) => c.apiKey).filter((k) => k !== "");
   for (const [key, body] of bodies) {
     if (secrets.some((s) => body.includes(s))) result.leaks.push(`s3:${key}`);
   }
@@ -199,7 +202,20 @@ export async function checkWorld(
     select vendor_site_id, state, next_action from public.site_health
     where organization_id = ${world.orgId}`;
   for (const h of health) {
-    if (h.state !== "fresh" && !h.next_action) result.unhealthy.push(h.vendor_site_id);
+    const refused = world.credentials.find((c) =>
+      c.refused && c.sites.some((s) => s.vendorSiteId === h.vendor_site_id)
+    )?.refused;
+    if (refused) {
+      // A broken credential fails alone, and its sites say why, in words an operator can act on.
+      if (!refused.test(h.next_action ?? "")) {
+        result.unhealthy.push(h.vendor_site_id);
+        result.problems.push(
+          `site ${h.vendor_site_id} of a broken credential says ${
+            JSON.stringify(h.next_action)
+          }, not ${refused}`,
+        );
+      }
+    } else if (h.state !== "fresh" && !h.next_action) result.unhealthy.push(h.vendor_site_id);
   }
   return result;
 }

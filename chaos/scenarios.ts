@@ -97,6 +97,15 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "broken-credentials",
+    faults: "credentials that do not decrypt (another key, a corrupted token), miss a field, " +
+      "have a wrong type or are not JSON, beside two good ones",
+    short: true,
+    plan: { ...small, bad: ["wrong-key", "corrupted", "missing-field", "wrong-type", "not-json"] },
+    acts: true,
+    arm: () => Promise.resolve(5),
+  },
+  {
     name: "s3-timeout",
     faults: "a put with no answer for 25 s (the put gives up at 20 s)",
     plan: small,
@@ -127,6 +136,57 @@ export const SCENARIOS: Scenario[] = [
       await res.body?.cancel();
       if (res.status !== 202) throw new Error(`The racing resync answered ${res.status}`);
       return 2;
+    },
+  },
+  {
+    name: "dst-days",
+    faults: "resyncs of six 2026 DST days (Berlin, New York, Sydney)",
+    short: true,
+    plan: {
+      credentials: 1,
+      sitesPerCredential: 3,
+      hoursBehind: 1,
+      zones: ["Europe/Berlin", "America/New_York", "Australia/Sydney"],
+    },
+    arm: () => Promise.resolve(0),
+    acts: true,
+    during: async (_sql, w, n) => {
+      if (n !== 1) return 0;
+      // Spring forward and fall back in the EU and the US, and Sydney's April and October.
+      const days = [
+        "2026-03-08",
+        "2026-03-29",
+        "2026-04-05",
+        "2026-10-04",
+        "2026-10-25",
+        "2026-11-01",
+      ];
+      let acts = 0;
+      for (const day of days) {
+        const from = new Date(`${day}T00:00:00Z`);
+        const range = {
+          from: new Date(from.getTime() - 12 * 3_600_000),
+          to: new Date(from.getTime() + 36 * 3_600_000),
+        };
+        for (const site of w.credentials[0].sites) {
+          const res = await fetch(
+            `${stackEnv.SUPABASE_URL}/functions/v1/solaredge/sites/${site.vendorSiteId}/resync`,
+            {
+              method: "POST",
+              headers: {
+                apikey: stackEnv.SUPABASE_SERVICE_KEY,
+                "content-type": "application/json",
+              },
+              body: JSON.stringify({ from: range.from.toISOString(), to: range.to.toISOString() }),
+            },
+          );
+          const text = await res.text();
+          if (res.status !== 202) throw new Error(`The DST resync answered ${res.status}: ${text}`);
+        }
+        w.resyncs.push(range);
+        acts++;
+      }
+      return acts;
     },
   },
   {

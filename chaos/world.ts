@@ -28,7 +28,37 @@ export interface ChaosCredential {
   /** The planted secret: the key must never show outside the encrypted secret. */
   apiKey: string;
   sites: ChaosSite[];
+  /** A credential stored broken on purpose: its sites must carry an error matching this. */
+  refused?: RegExp;
 }
+
+/** Credentials stored broken, as an operator's mistakes and a corrupted row leave them. */
+export type BadSecret = "wrong-key" | "corrupted" | "missing-field" | "wrong-type" | "not-json";
+
+const BAD: Record<BadSecret, { secret: (keyring: Keyring) => Promise<string>; refused: RegExp }> = {
+  "wrong-key": {
+    // Encrypted with a key the stack does not hold.
+    secret: (_k) => Keyring.parse("V2hhdGV2ZXJfa2V5X3RoZV9zdGFja19kb2VzX250X2s=").encrypt("{}"),
+    refused: /does not decrypt with ENCRYPTION_KEY/,
+  },
+  corrupted: {
+    secret: async (k) =>
+      (await k.encrypt(JSON.stringify({ apiKey: "x" }))).slice(0, -12) + "AAAAAAAAAAAA",
+    refused: /does not decrypt with ENCRYPTION_KEY/,
+  },
+  "missing-field": {
+    secret: (k) => k.encrypt(JSON.stringify({ apikey: "typo-in-the-field-name" })),
+    refused: /apiKey is missing/,
+  },
+  "wrong-type": {
+    secret: (k) => k.encrypt(JSON.stringify({ apiKey: 5 })),
+    refused: /apiKey must be a string/,
+  },
+  "not-json": {
+    secret: (k) => k.encrypt("apiKey=abc"),
+    refused: /decrypts but is not a JSON document/,
+  },
+};
 
 export interface ChaosWorld {
   orgId: string;
@@ -40,6 +70,8 @@ export interface ChaosWorld {
   startedAt: Date;
   /** The start of the latest cycle: what the checker may expect to have landed. */
   lastCycleAt: Date;
+  /** Ranges resynced on request: their windows are expected too. */
+  resyncs: Array<{ from: Date; to: Date }>;
   cycles: number;
 }
 
@@ -49,6 +81,8 @@ export interface WorldPlan {
   /** How far behind the current hour the sites start: 1 is the steady hourly cycle. */
   hoursBehind: number;
   zones?: string[];
+  /** Credentials stored broken beside the good ones, one site each. */
+  bad?: BadSecret[];
 }
 
 const ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "UTC"];
@@ -99,6 +133,21 @@ export async function createWorld(
     }
     credentials.push({ id: row.id, label, apiKey, sites });
   }
+  for (const [i, kind] of (plan.bad ?? []).entries()) {
+    const label = `chaos ${name} broken ${kind}`;
+    const [row] = await sql<{ id: string }[]>`
+      insert into public.inverter_credentials (organization_id, source, label, secret)
+      values (${org.id}, 'solaredge', ${label}, ${await BAD[kind].secret(keyring)}) returning id`;
+    await sql`delete from public.sync_jobs where credential_id = ${row.id} and kind = 'discover'`;
+    const site = { vendorSiteId: String(900_000_000 + i), timeZone: "UTC", peakPowerKw: 5 };
+    await sql`
+      insert into public.inverter_sites (organization_id, credential_id, source, vendor_site_id,
+        timezone, synced_through, last_success_at)
+      values (${org.id}, ${row.id}, 'solaredge', ${site.vendorSiteId}, 'UTC', ${syncedFrom},
+        ${syncedFrom})`;
+    // No key was ever given for it: nothing the checker could find.
+    credentials.push({ id: row.id, label, apiKey: "", sites: [site], refused: BAD[kind].refused });
+  }
   const now = new Date();
   return {
     orgId: org.id,
@@ -107,6 +156,7 @@ export async function createWorld(
     syncedFrom,
     startedAt: now,
     lastCycleAt: now,
+    resyncs: [],
     cycles: 0,
   };
 }
