@@ -64,10 +64,12 @@ async function runScenario(
         overlap: s.overlap && n === 1,
         during: s.during ? () => s.during!(sql, world, n) : undefined,
       });
-      await s.after?.(world, n);
+      await s.after?.(world, n, sql);
       check = await checkWorld(sql, world, { logsSince: marks });
+      const own = n >= (s.minCycles ?? 1) && s.verify ? await s.verify(sql, world) : [];
+      check.problems.push(...own);
       const whole = check.lost === 0 && check.wrong === 0 && check.duplicated === 0 &&
-        check.unhealthy.length === 0;
+        check.unhealthy.length === 0 && own.length === 0 && n >= (s.minCycles ?? 1);
       o.say(
         `chaos: ${s.name}: cycle ${n}: ${check.landed}/${check.expected} windows landed, ` +
           `${check.lost} lost, ${check.wrong} wrong, ${check.duplicated} duplicated, ` +
@@ -96,6 +98,7 @@ async function runScenario(
     };
   } finally {
     await clearFaults().catch(() => {});
+    await s.cleanup?.(sql).catch((error) => o.say(`chaos: ${s.name}: clean-up: ${error}`));
     if (!o.keep) await removeWorld(sql, world).catch(() => {});
   }
 }

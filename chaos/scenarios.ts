@@ -8,7 +8,9 @@ import type postgres from "postgres";
 import { startPostgres, stopPostgres } from "../local/postgres_cluster.ts";
 import { stackEnv } from "../local/stack_env.ts";
 import { setLatency } from "../bench/measure.ts";
-import { type ChaosWorld, post, S3_FAULTS, SIM, type WorldPlan } from "./world.ts";
+import { generateKey } from "../shared/fernet.ts";
+import { stackUp } from "../local/stack.ts";
+import { type ChaosWorld, post, reseedSimulator, S3_FAULTS, SIM, type WorldPlan } from "./world.ts";
 
 export interface Scenario {
   name: string;
@@ -27,7 +29,13 @@ export interface Scenario {
   /** Fires the cron cycle twice at once. */
   overlap?: boolean;
   /** Ends the faults after cycle `n` (an outage that recovers). */
-  after?(world: ChaosWorld, n: number): Promise<void>;
+  after?(world: ChaosWorld, n: number, sql: postgres.Sql): Promise<void>;
+  /** Cycles to run even when the world is whole earlier. */
+  minCycles?: number;
+  /** The scenario's own proof after a cycle: the problems it finds, none when it holds. */
+  verify?(sql: postgres.Sql, world: ChaosWorld): Promise<string[]>;
+  /** Puts the stack back as it was, whatever happened. */
+  cleanup?(sql: postgres.Sql): Promise<void>;
 }
 
 const small: WorldPlan = { credentials: 2, sitesPerCredential: 2, hoursBehind: 1 };
@@ -229,4 +237,76 @@ export const SCENARIOS: Scenario[] = [
       return 1;
     },
   },
+  keyRotation(),
 ];
+
+/**
+ * `credentials reencrypt` while the queue works: the functions first get the rotated keyring
+ * (new key first, old after it), the re-encryption runs during a cycle, the old key is dropped,
+ * and the next hour's cycle must sync every site with the new key alone.
+ */
+function keyRotation(): Scenario {
+  const oldKey = stackEnv.ENCRYPTION_KEY;
+  const newKey = generateKey();
+  let dropped: Date | undefined;
+  const restart = async (keys?: string, world?: ChaosWorld) => {
+    if (keys) Deno.env.set("LOCAL_STACK_ENCRYPTION_KEY", keys);
+    else Deno.env.delete("LOCAL_STACK_ENCRYPTION_KEY");
+    await stackUp({ restartServices: true, log: () => {} });
+    if (world) await reseedSimulator(world);
+  };
+  const reencrypt = async (keys: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli/credentials.ts", "reencrypt", "--source", "solaredge"],
+      env: { ...stackEnv, ENCRYPTION_KEY: keys },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    if (!out.success) throw new Error(`credentials reencrypt failed: ${text}`);
+    return text;
+  };
+  return {
+    name: "key-rotation",
+    acts: true,
+    faults: "ENCRYPTION_KEY rotated: `credentials reencrypt` while the queue works, then the " +
+      "old key dropped (vendor latency 300 ms)",
+    plan: small,
+    minCycles: 2,
+    arm: async (w) => {
+      await restart(`${newKey},${oldKey}`, w);
+      await setLatency(300);
+      return 0;
+    },
+    during: async (_sql, _w, n) => {
+      if (n !== 1) return 0;
+      await sleep(500);
+      const text = await reencrypt(`${newKey},${oldKey}`);
+      if (!/Re-encrypted \d+ of \d+ credentials/.test(text)) throw new Error(text);
+      return 1;
+    },
+    after: async (w, n, sql) => {
+      if (n !== 1) return;
+      await restart(newKey, w);
+      dropped = new Date();
+      // The next hour: every site is due again, and only the new key is there to open it.
+      await sql`
+        update public.inverter_sites set synced_through = synced_through - interval '1 hour'
+        where organization_id = ${w.orgId}`;
+    },
+    verify: async (sql, w) => {
+      if (!dropped) return ["the old key was not dropped yet"];
+      const stale = await sql<{ vendor_site_id: string }[]>`
+        select vendor_site_id from public.inverter_sites
+        where organization_id = ${w.orgId} and (last_success_at is null or last_success_at < ${dropped})`;
+      return stale.map((s) =>
+        `site ${s.vendor_site_id} did not sync after the old key was dropped`
+      );
+    },
+    cleanup: async () => {
+      // Everything back under the stack's own key, which the rest of the stack's users hold.
+      await reencrypt(`${oldKey},${newKey}`).catch(() => {});
+      await restart();
+    },
+  };
+}

@@ -107,15 +107,7 @@ export async function createWorld(
       timeZone: zones[(c * plan.sitesPerCredential + i) % zones.length],
       peakPowerKw: 4 + i,
     }));
-    await post(`${SIM}/accounts`, {
-      apiKey,
-      sites: sites.map((s) => ({
-        siteId: Number(s.vendorSiteId),
-        name: `Roof ${s.vendorSiteId}`,
-        timeZone: s.timeZone,
-        peakPowerKw: s.peakPowerKw,
-      })),
-    });
+    await simAccount(apiKey, sites);
     const label = `chaos ${name} ${c + 1}`;
     const secret = await keyring.encrypt(JSON.stringify({ apiKey }));
     const [row] = await sql<{ id: string }[]>`
@@ -159,6 +151,23 @@ export async function createWorld(
     resyncs: [],
     cycles: 0,
   };
+}
+
+function simAccount(apiKey: string, sites: ChaosSite[]) {
+  return post(`${SIM}/accounts`, {
+    apiKey,
+    sites: sites.map((s) => ({
+      siteId: Number(s.vendorSiteId),
+      name: `Roof ${s.vendorSiteId}`,
+      timeZone: s.timeZone,
+      peakPowerKw: s.peakPowerKw,
+    })),
+  });
+}
+
+/** Adds the world's accounts to the simulator again: a restart of the stack's services forgets them. */
+export async function reseedSimulator(world: ChaosWorld): Promise<void> {
+  for (const c of world.credentials) if (!c.refused) await simAccount(c.apiKey, c.sites);
 }
 
 export async function post(url: string, body: unknown): Promise<unknown> {

@@ -159,30 +159,46 @@ async function disable(sql: Sql, io: CliIo, id?: string): Promise<number> {
 /**
  * After a key rotation (new key first in ENCRYPTION_KEY, old ones after it) every secret is
  * re-encrypted with the new key, one row at a time under its row lock so a token renewal running
- * meanwhile is neither lost nor overwritten. Then the old key can be dropped.
+ * meanwhile is neither lost nor overwritten. A secret the new key already opens is left as it is,
+ * so an interrupted run is resumed by running it again, and a run that finds nothing to do says
+ * the old key can be dropped.
  */
 async function reencrypt(sql: Sql, keyring: Keyring, io: CliIo, source?: string): Promise<number> {
   const ids = await sql<{ id: string }[]>`
     select id from public.inverter_credentials
     where ${source ? sql`source = ${source}` : sql`true`} order by id`;
   let failed = 0;
-  for (const { id } of ids) {
+  let current = 0;
+  let moved = 0;
+  for (const [i, { id }] of ids.entries()) {
     try {
       await sql.begin(async (tx) => {
         const [row] = await tx<{ secret: string }[]>`
           select secret from public.inverter_credentials where id = ${id} for update`;
+        // Gone meanwhile (its organisation deleted): nothing to move.
+        if (!row) return;
+        if (await keyring.isCurrent(row.secret)) {
+          current++;
+          return;
+        }
         const fresh = await keyring.encrypt(await keyring.decrypt(row.secret));
         await tx`update public.inverter_credentials set secret = ${fresh}, updated_at = now()
                  where id = ${id}`;
+        moved++;
       });
     } catch {
       failed++;
       io.stderr(`Cannot re-encrypt credential ${id}: no key in ENCRYPTION_KEY opens it\n`);
     }
+    if ((i + 1) % 500 === 0) io.stderr(`reencrypt: ${i + 1} of ${ids.length} credentials\n`);
   }
   io.stdout(
-    `Re-encrypted ${ids.length - failed} of ${ids.length} credentials with the first key\n`,
+    `Re-encrypted ${moved} of ${ids.length} credentials with the first key; ` +
+      `${current} already used it; ${failed} could not be opened\n`,
   );
+  if (failed === 0 && moved === 0) {
+    io.stdout("Every secret uses the first key: the other keys can be dropped\n");
+  }
   return failed === 0 ? 0 : 1;
 }
 

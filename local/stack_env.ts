@@ -67,8 +67,11 @@ export const stackEnv: Readonly<Record<string, string>> = Object.freeze({
   SUPABASE_SERVICE_KEY: serviceKey,
   // Supabase injects the service key under this name too; functions may read either.
   SUPABASE_SERVICE_ROLE_KEY: serviceKey,
-  // A Fernet key for local use only: 32 random bytes, urlsafe base64 with padding.
-  ENCRYPTION_KEY: "cP0FEkOEUfti8k_JNd6yQl_3T9OYJ5wIILZjybKaywc=",
+  // A Fernet key for local use only: 32 random bytes, urlsafe base64 with padding. A key rotation
+  // is rehearsed on the stack (`deno task chaos`) by restarting its services with
+  // LOCAL_STACK_ENCRYPTION_KEY set to the rotated keyring.
+  ENCRYPTION_KEY: Deno.env.get("LOCAL_STACK_ENCRYPTION_KEY")?.trim() ||
+    "cP0FEkOEUfti8k_JNd6yQl_3T9OYJ5wIILZjybKaywc=",
   // Signs the OAuth connect flows' state: a key of its own, not ENCRYPTION_KEY (local use only).
   OAUTH_STATE_SECRET: "local-oauth-state-secret-not-for-production-use",
   AWS_ACCESS_KEY_ID: "test",

@@ -103,7 +103,7 @@ async function startServices(): Promise<number> {
   // Only what Deno needs to find its cache and npm, and the Edge limits (EDGE_WALL_CLOCK_S, …);
   // everything the functions see is stackEnv.
   const passThrough =
-    /^(PATH|HOME|TMPDIR|LANG|LC_\w+|NO_COLOR|DENO_\w+|NPM_CONFIG_\w+|npm_config_\w+|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|SSL_CERT_\w+|LOCAL_STACK_PORT_OFFSET|EDGE_\w+)$/;
+    /^(PATH|HOME|TMPDIR|LANG|LC_\w+|NO_COLOR|DENO_\w+|NPM_CONFIG_\w+|npm_config_\w+|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|SSL_CERT_\w+|LOCAL_STACK_PORT_OFFSET|LOCAL_STACK_ENCRYPTION_KEY|EDGE_\w+)$/;
   const inherited = Object.entries(Deno.env.toObject()).filter(([k]) => passThrough.test(k));
   return await spawnDetached(
     [Deno.execPath(), "run", "-A", "--config", `${stackPaths.root}/deno.json`, stackPaths.services],

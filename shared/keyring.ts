@@ -35,6 +35,17 @@ export class Keyring {
     return this.#fernets[0].encrypt(plaintext, options);
   }
 
+  /** Whether the first key opens the token: a re-encryption has nothing to do for it. */
+  async isCurrent(token: string): Promise<boolean> {
+    try {
+      await this.#fernets[0].decrypt(token);
+      return true;
+    } catch (error) {
+      if (error instanceof FernetError) return false;
+      throw error;
+    }
+  }
+
   /** Decrypts UTF-8 text with whichever key made the token. */
   async decrypt(token: string, options?: DecryptOptions): Promise<string> {
     const bytes = await this.decryptBytes(token, options);

@@ -138,3 +138,11 @@ Deno.test("Keyring.parse refuses a value without keys", () => {
     );
   }
 });
+
+Deno.test("isCurrent tells a token of the first key from one of an older key", async () => {
+  const [fresh, old] = [generateKey(), generateKey()];
+  const ring = Keyring.parse(`${fresh},${old}`);
+  assert.equal(await ring.isCurrent(await ring.encrypt("x")), true);
+  assert.equal(await ring.isCurrent(await Keyring.parse(old).encrypt("x")), false);
+  assert.equal(await ring.isCurrent("not-a-token"), false);
+});

@@ -151,7 +151,22 @@ stackTest(
       { ENCRYPTION_KEY: `${newKey},${env.ENCRYPTION_KEY}` },
     );
     assert.equal(rotated.code, 0, rotated.stderr);
-    assert.match(rotated.stdout, /Re-encrypted (\d+) of \1 credentials with the first key/);
+    assert.match(
+      rotated.stdout,
+      /Re-encrypted (\d+) of \1 credentials with the first key; 0 already used it; 0 could not/,
+    );
+    // Run again (as after an interruption): nothing is left to move, and it says so.
+    const again = await run(
+      ["cli/credentials.ts", "reencrypt", "--source", "solaredge"],
+      "",
+      { ENCRYPTION_KEY: `${newKey},${env.ENCRYPTION_KEY}` },
+    );
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(
+      again.stdout,
+      /Re-encrypted 0 of (\d+) credentials with the first key; \1 already/,
+    );
+    assert.match(again.stdout, /the other keys can be dropped/);
     const [row] = await sql`select secret from public.inverter_credentials where id = ${id}`;
     const doc = JSON.parse(await Keyring.parse(newKey).decrypt(row.secret));
     assert.match(doc.apiKey, /^rotate-key-/);
