@@ -200,6 +200,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "worker-killed",
     acts: true,
+    short: true,
     faults: "every function worker killed mid-run (vendor latency 500 ms)",
     plan: { credentials: 2, sitesPerCredential: 3, hoursBehind: 1 },
     arm: async () => {

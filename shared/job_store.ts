@@ -29,8 +29,11 @@ export type JobEnd =
 
 export interface JobStore {
   claim(source: Source, owner: string, max: number, leaseSeconds: number): Promise<ClaimedJob[]>;
-  /** Extends every lease the owner holds; the number still held. */
-  renewLeases(owner: string, leaseSeconds: number): Promise<number>;
+  /**
+   * Extends every lease the owner holds, and beats for its run (the dispatcher counts a run whose
+   * worker stopped beating as gone); the number of leases still held.
+   */
+  renewLeases(owner: string, leaseSeconds: number, runId: string): Promise<number>;
   /** Closes sites of a held job, so a retry or a takeover repeats only the rest. */
   finishSites(jobId: string, owner: string, siteIds: string[]): Promise<number>;
   /** The job's new status, or null when the owner lost it (its lease expired). */
@@ -76,9 +79,10 @@ export function createJobStore(sql: Sql): JobStore {
       }));
     },
 
-    async renewLeases(owner, leaseSeconds) {
+    async renewLeases(owner, leaseSeconds, runId) {
       const [row] = await sql<{ n: number }[]>`
-        select private.renew_leases(${owner}, ${leaseSeconds}::int) as n`;
+        select private.renew_leases(${owner}, ${leaseSeconds}::int) as n,
+          private.touch_run(${runId}::uuid) as alive`;
       return row.n;
     },
 

@@ -48,6 +48,8 @@ export interface QueueSummary extends RunSummary {
   released: number;
 }
 
+/** The longest gap between two heartbeats of a run (private.touch_run). */
+const HEARTBEAT_S = 30;
 const TIME_LIMIT = "Run stopped before the time limit; the job goes back to the queue";
 const CPU_LIMIT = "Run stopped before the CPU limit; the job goes back to the queue";
 /** Shares of the CPU budget at which claims stop, and then new sites. */
@@ -76,11 +78,13 @@ export async function runQueue<S>(
   const ended: QueueSummary["jobs"] = [];
   let sitesWorked = 0;
   // Renewed well before expiry; a lost lease shows in finish (null), which then records nothing.
+  // The same call is the run's heartbeat, at least every 30 s: the dispatcher stops counting a
+  // run whose worker was killed two minutes after its last beat.
   const renew = setInterval(() => {
-    deps.jobs.renewLeases(options.owner, options.leaseSeconds).catch((error) =>
+    deps.jobs.renewLeases(options.owner, options.leaseSeconds, options.runId).catch((error) =>
       log.warn("Cannot renew the job leases", { error: errorMessage(error) })
     );
-  }, Math.max(1, options.leaseSeconds / 3) * 1000);
+  }, heartbeatMs(options.leaseSeconds));
   let released = 0;
   try {
     while (
@@ -152,6 +156,11 @@ export async function runQueue<S>(
     dispatched,
   });
   return { ...summary, jobs: ended, released };
+}
+
+/** How often a run renews its leases and beats: a third of the lease, at most 30 s. */
+export function heartbeatMs(leaseSeconds: number): number {
+  return Math.min(HEARTBEAT_S, Math.max(1, leaseSeconds / 3)) * 1000;
 }
 
 /** One job: its credential's executor over the job's sites, and how the job ends. */

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { solarEdgeWorld, WORLD_NOW } from "./testing/solaredge_world.ts";
-import { discoveryEnd, jobEnd, runQueue } from "./queue_worker.ts";
+import { discoveryEnd, heartbeatMs, jobEnd, runQueue } from "./queue_worker.ts";
 import type { ClaimedJob, JobEnd, JobStore } from "./job_store.ts";
 import type { CredentialOutcome } from "./run_types.ts";
 
@@ -391,4 +391,27 @@ Deno.test("a discovery job the vendor refuses fails; a pause defers it; the time
     discoveryEnd(outcome({ status: "skipped", error: "Time" }), OPTIONS, now),
     undefined,
   );
+});
+
+Deno.test("the lease renewal is the run's heartbeat, at least every 30 s", async () => {
+  assert.equal(heartbeatMs(120), 30_000);
+  assert.equal(heartbeatMs(30), 10_000);
+  assert.equal(heartbeatMs(3_600), 30_000);
+  const { store, deps, siteIds } = await world();
+  const q = memoryJobs([job("j1", "good", siteIds("good"))]);
+  const beats: Array<[string, number, string]> = [];
+  q.store.renewLeases = (owner, seconds, runId) => {
+    beats.push([owner, seconds, runId]);
+    return Promise.resolve(1);
+  };
+  // A first claim slow enough for one beat (every second with 3 s leases).
+  const claim = q.store.claim;
+  q.store.claim = async (...args) => {
+    await new Promise((r) => setTimeout(r, 1300));
+    return await claim(...args);
+  };
+  store.runs.set("run-1", { finished: false });
+  await runQueue({ ...deps, jobs: q.store }, { ...OPTIONS, leaseSeconds: 3 });
+  assert.ok(beats.length >= 1);
+  assert.deepEqual(beats[0], ["solaredge:run-1", 3, "run-1"]);
 });
