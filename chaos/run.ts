@@ -58,7 +58,7 @@ async function runScenario(
     let recoveredS: number | null = null;
     let check;
     let acts = 0;
-    for (let n = 1; n <= o.maxCycles; n++) {
+    for (let n = 1; n <= Math.max(o.maxCycles, (s.minCycles ?? 0) + 2); n++) {
       acts += await cycle(sql, world, {
         timeoutMs: 120_000,
         overlap: s.overlap && n === 1,

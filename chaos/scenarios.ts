@@ -86,11 +86,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "outage-6h",
-    faults: "every call fails for a six-hour outage, then the vendor recovers",
+    faults: "every call fails through six hourly cycles (jobs retried until dead, then queued " +
+      "again), then the vendor recovers and six hours are caught up",
     plan: { credentials: 2, sitesPerCredential: 2, hoursBehind: 6 },
-    arm: (w) => perKey(w, { kind: "5xx", count: 500 }),
+    minCycles: 7,
+    arm: (w) => perKey(w, { kind: "5xx", count: 5000 }),
     after: async (_w, n) => {
-      if (n === 1) await (await fetch(`${SIM}/faults`, { method: "DELETE" })).body?.cancel();
+      if (n === 6) await (await fetch(`${SIM}/faults`, { method: "DELETE" })).body?.cancel();
     },
   },
   {
