@@ -80,7 +80,11 @@ async function runScenario(
         break;
       }
     }
-    const injected = s.acts ? armed + acts : await faultsFired() - firedBefore;
+    const injected = s.count
+      ? s.count()
+      : s.acts
+      ? armed + acts
+      : await faultsFired() - firedBefore;
     for (const p of check!.problems.slice(0, 10)) o.say(`chaos: ${s.name}: ${p}`);
     for (const l of check!.leaks) o.say(`chaos: ${s.name}: a planted secret was found in ${l}`);
     return {

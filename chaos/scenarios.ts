@@ -7,7 +7,7 @@
 import type postgres from "postgres";
 import { startPostgres, stopPostgres } from "../local/postgres_cluster.ts";
 import { stackEnv } from "../local/stack_env.ts";
-import { setLatency } from "../bench/measure.ts";
+import { invocationsSince, setLatency } from "../bench/measure.ts";
 import { generateKey } from "../shared/fernet.ts";
 import { stackUp } from "../local/stack.ts";
 import { type ChaosWorld, post, reseedSimulator, S3_FAULTS, SIM, type WorldPlan } from "./world.ts";
@@ -24,6 +24,8 @@ export interface Scenario {
    */
   arm(world: ChaosWorld): Promise<number>;
   acts?: true;
+  /** The faults injected, when the scenario counts them itself (kills seen by the gateway). */
+  count?(): number;
   /** Acts while cycle `n` (from 1) works; the number of acts done (a kill that found a worker). */
   during?(sql: postgres.Sql, world: ChaosWorld, n: number): Promise<number>;
   /** Fires the cron cycle twice at once. */
@@ -241,7 +243,57 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   keyRotation(),
+  cpuLimit(),
 ];
+
+/**
+ * Restarts the stack's services (gateway, functions, simulators) with these variables set, or
+ * unset where undefined; the simulator forgets its accounts, so the world's are added again.
+ */
+async function restartServices(
+  env: Record<string, string | undefined>,
+  world?: ChaosWorld,
+): Promise<void> {
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) Deno.env.delete(name);
+    else Deno.env.set(name, value);
+  }
+  await stackUp({ restartServices: true, log: () => {} });
+  if (world) await reseedSimulator(world);
+}
+
+/**
+ * Workers killed at the Edge CPU limit: the services run with a CPU limit of 60 ms per request,
+ * so every run is stopped (beforeunload, then killed) partway; then the limit is back to 2 s and
+ * the next cycle finishes the work. Nothing may be lost or written twice.
+ */
+function cpuLimit(): Scenario {
+  let kills = 0;
+  return {
+    name: "cpu-limit",
+    acts: true,
+    faults: "every worker killed at a CPU limit of 60 ms, then the limit back to 2 s",
+    plan: { credentials: 3, sitesPerCredential: 3, hoursBehind: 1 },
+    arm: async (w) => {
+      await restartServices({ EDGE_CPU_MS: "60" }, w);
+      return 0;
+    },
+    after: async (w, n) => {
+      if (n !== 1) return;
+      const seen = await invocationsSince(w.startedAt);
+      kills = (seen ?? []).filter((r) => r.ended === "killed_cpu").length;
+      await restartServices({ EDGE_CPU_MS: undefined }, w);
+    },
+    verify: () => Promise.resolve(kills > 0 ? [] : ["no worker was killed at the CPU limit"]),
+    count: () => kills,
+    minCycles: 2,
+    cleanup: async () => {
+      if (Deno.env.get("EDGE_CPU_MS") !== undefined) {
+        await restartServices({ EDGE_CPU_MS: undefined });
+      }
+    },
+  };
+}
 
 /**
  * `credentials reencrypt` while the queue works: the functions first get the rotated keyring
@@ -252,12 +304,8 @@ function keyRotation(): Scenario {
   const oldKey = stackEnv.ENCRYPTION_KEY;
   const newKey = generateKey();
   let dropped: Date | undefined;
-  const restart = async (keys?: string, world?: ChaosWorld) => {
-    if (keys) Deno.env.set("LOCAL_STACK_ENCRYPTION_KEY", keys);
-    else Deno.env.delete("LOCAL_STACK_ENCRYPTION_KEY");
-    await stackUp({ restartServices: true, log: () => {} });
-    if (world) await reseedSimulator(world);
-  };
+  const restart = (keys?: string, world?: ChaosWorld) =>
+    restartServices({ LOCAL_STACK_ENCRYPTION_KEY: keys }, world);
   const reencrypt = async (keys: string) => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "cli/credentials.ts", "reencrypt", "--source", "solaredge"],
