@@ -60,7 +60,7 @@ async function runScenario(
     let acts = 0;
     for (let n = 1; n <= Math.max(o.maxCycles, (s.minCycles ?? 0) + 2); n++) {
       acts += await cycle(sql, world, {
-        timeoutMs: 120_000,
+        timeoutMs: s.cycleTimeoutMs ?? 120_000,
         overlap: s.overlap && n === 1,
         during: s.during ? () => s.during!(sql, world, n) : undefined,
       });

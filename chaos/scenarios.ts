@@ -32,6 +32,8 @@ export interface Scenario {
   overlap?: boolean;
   /** Ends the faults after cycle `n` (an outage that recovers). */
   after?(world: ChaosWorld, n: number, sql: postgres.Sql): Promise<void>;
+  /** How long a cycle may take before the next one (default 120 s). */
+  cycleTimeoutMs?: number;
   /** Cycles to run even when the world is whole earlier. */
   minCycles?: number;
   /** The scenario's own proof after a cycle: the problems it finds, none when it holds. */
@@ -274,6 +276,8 @@ function cpuLimit(): Scenario {
     acts: true,
     faults: "every worker killed at a CPU limit of 60 ms, then the limit back to 2 s",
     plan: { credentials: 3, sitesPerCredential: 3, hoursBehind: 1 },
+    // Killed runs are posted again and again while the limit holds: 30 s of that is enough.
+    cycleTimeoutMs: 30_000,
     arm: async (w) => {
       await restartServices({ EDGE_CPU_MS: "60" }, w);
       return 0;

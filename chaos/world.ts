@@ -265,9 +265,18 @@ export async function cycle(
 
 /**
  * The scheduler's clock moves on to the next thing the world waits for: retries and pauses
- * become due, and leases of workers that died expire.
+ * become due, leases of workers that died expire, and, when no worker runs at all, the runs dead
+ * workers left `running` stop counting as invocations at work (their last beat ages past the
+ * dispatcher's two minutes).
  */
 async function moveClock(sql: postgres.Sql, world: ChaosWorld): Promise<void> {
+  if ((await activeInvocations()) === 0) {
+    await sql`
+      update public.sync_runs
+      set started_at = started_at - interval '2 minutes',
+        alive_at = alive_at - interval '2 minutes'
+      where source = 'solaredge' and status = 'running'`;
+  }
   await sql`
     update public.sync_jobs set run_after = now()
     where organization_id = ${world.orgId} and status in ('pending', 'failed')
