@@ -34,21 +34,59 @@ export interface CheckResult {
 }
 
 /** The keys the README's format gives a site's window ending at `end`. */
-export function expectedKey(orgId: string, vendorSiteId: string, end: Date): string {
+export function expectedKey(
+  orgId: string,
+  vendorSiteId: string,
+  end: Date,
+  source = "solaredge",
+): string {
   const iso = end.toISOString();
-  return `raw/solaredge/${orgId}/${iso.slice(0, 10)}/site_${vendorSiteId}_${
+  return `raw/${source}/${orgId}/${iso.slice(0, 10)}/site_${vendorSiteId}_${
     iso.slice(11, 19).replaceAll(":", "")
   }.json`;
 }
 
-/** Every 12-hour window that holds time after `from` and started before `until`. */
-export function expectedWindows(from: Date, until: Date): Array<{ from: Date; end: Date }> {
+/**
+ * Every window of `length` (SolarEdge's 12 UTC hours by default) that holds time after `from`
+ * and started before `until`.
+ */
+export function expectedWindows(
+  from: Date,
+  until: Date,
+  length = WINDOW,
+): Array<{ from: Date; end: Date }> {
   const out = [];
   const last = Math.floor(until.getTime() / STEP) * STEP;
-  for (let at = Math.floor(from.getTime() / WINDOW) * WINDOW; at < last; at += WINDOW) {
-    if (at + WINDOW > from.getTime()) out.push({ from: new Date(at), end: new Date(at + WINDOW) });
+  for (let at = Math.floor(from.getTime() / length) * length; at < last; at += length) {
+    if (at + length > from.getTime()) out.push({ from: new Date(at), end: new Date(at + length) });
   }
   return out;
+}
+
+/** Every object under the prefix, by key, with its body. */
+export async function listObjects(prefix: string): Promise<Map<string, string>> {
+  const s3 = stackS3Client();
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: stackEnv.METER_DATA_BUCKET,
+        Prefix: prefix,
+        ContinuationToken: token,
+      }),
+    );
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  const bodies = new Map<string, string>();
+  for (const key of keys) {
+    const out = await s3.send(
+      new GetObjectCommand({ Bucket: stackEnv.METER_DATA_BUCKET, Key: key }),
+    );
+    bodies.set(key, await out.Body!.transformToString());
+  }
+  return bodies;
 }
 
 interface Envelope {
@@ -121,28 +159,8 @@ export async function checkWorld(
   world: ChaosWorld,
   options: { logsSince?: Record<string, number> } = {},
 ): Promise<CheckResult> {
-  const s3 = stackS3Client();
-  const prefix = `raw/solaredge/${world.orgId}/`;
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: stackEnv.METER_DATA_BUCKET,
-        Prefix: prefix,
-        ContinuationToken: token,
-      }),
-    );
-    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
-  const bodies = new Map<string, string>();
-  for (const key of keys) {
-    const out = await s3.send(
-      new GetObjectCommand({ Bucket: stackEnv.METER_DATA_BUCKET, Key: key }),
-    );
-    bodies.set(key, await out.Body!.transformToString());
-  }
+  const bodies = await listObjects(`raw/${world.source}/${world.orgId}/`);
+  const keys = [...bodies.keys()];
 
   const result: CheckResult = {
     expected: 0,
@@ -231,7 +249,7 @@ export async function logMarks(): Promise<Record<string, number>> {
   return marks;
 }
 
-async function searchLogs(secrets: string[], since: Record<string, number> = {}) {
+export async function searchLogs(secrets: string[], since: Record<string, number> = {}) {
   const found: string[] = [];
   for await (const entry of Deno.readDir(stackPaths.logs)) {
     if (!entry.isFile) continue;
@@ -248,7 +266,7 @@ async function searchLogs(secrets: string[], since: Record<string, number> = {})
 }
 
 /** Every row of every table of the service's schemas, as text; the secret column holds ciphertext. */
-async function searchDatabase(sql: postgres.Sql, secrets: string[]) {
+export async function searchDatabase(sql: postgres.Sql, secrets: string[]) {
   const tables = await sql<{ name: string }[]>`
     select format('%I.%I', table_schema, table_name) as name from information_schema.tables
     where table_type = 'BASE TABLE'

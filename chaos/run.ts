@@ -50,7 +50,7 @@ async function runScenario(
 ): Promise<ScenarioRow> {
   await clearFaults();
   const marks = await logMarks();
-  const world = await createWorld(sql, s.name, s.plan);
+  const world = s.world ? await s.world(sql) : await createWorld(sql, s.name, s.plan);
   try {
     const firedBefore = await faultsFired();
     const armed = await s.arm(world);
@@ -66,6 +66,15 @@ async function runScenario(
       });
       await s.after?.(world, n, sql);
       check = await checkWorld(sql, world, { logsSince: marks });
+      if (s.extra) {
+        const x = await s.extra(sql, world);
+        check.expected += x.expected;
+        check.landed += x.landed;
+        check.lost += x.lost;
+        check.wrong += x.wrong;
+        check.problems.push(...x.problems);
+        check.leaks.push(...x.leaks ?? []);
+      }
       const own = n >= (s.minCycles ?? 1) && s.verify ? await s.verify(sql, world) : [];
       check.problems.push(...own);
       const whole = check.lost === 0 && check.wrong === 0 && check.duplicated === 0 &&

@@ -6,11 +6,28 @@
  */
 import type postgres from "postgres";
 import { startPostgres, stopPostgres } from "../local/postgres_cluster.ts";
-import { stackEnv } from "../local/stack_env.ts";
+import { stackEnv, stackPorts } from "../local/stack_env.ts";
 import { invocationsSince, setLatency } from "../bench/measure.ts";
 import { generateKey } from "../shared/fernet.ts";
 import { stackUp } from "../local/stack.ts";
-import { type ChaosWorld, post, reseedSimulator, S3_FAULTS, SIM, type WorldPlan } from "./world.ts";
+import {
+  expectedKey,
+  expectedWindows,
+  listObjects,
+  logMarks,
+  searchDatabase,
+  searchLogs,
+} from "./checker.ts";
+import { Keyring } from "../shared/keyring.ts";
+import {
+  type ChaosWorld,
+  createEnphaseWorld,
+  post,
+  reseedSimulator,
+  S3_FAULTS,
+  SIM,
+  type WorldPlan,
+} from "./world.ts";
 
 export interface Scenario {
   name: string;
@@ -38,6 +55,19 @@ export interface Scenario {
   minCycles?: number;
   /** The scenario's own proof after a cycle: the problems it finds, none when it holds. */
   verify?(sql: postgres.Sql, world: ChaosWorld): Promise<string[]>;
+  /** Builds the world instead of the SolarEdge one of `plan`. */
+  world?(sql: postgres.Sql): Promise<ChaosWorld>;
+  /** The scenario's own count of windows, for a world the SolarEdge checker does not know. */
+  extra?(sql: postgres.Sql, world: ChaosWorld): Promise<
+    {
+      expected: number;
+      landed: number;
+      lost: number;
+      wrong: number;
+      problems: string[];
+      leaks?: string[];
+    }
+  >;
   /** Puts the stack back as it was, whatever happened. */
   cleanup?(sql: postgres.Sql): Promise<void>;
 }
@@ -246,7 +276,135 @@ export const SCENARIOS: Scenario[] = [
   },
   keyRotation(),
   cpuLimit(),
+  tokenRace(),
 ];
+
+const ENPHASE_SIM = `http://127.0.0.1:${stackPorts.enphase}/_sim`;
+
+async function refreshGrants(): Promise<number> {
+  const log = await (await fetch(`${ENPHASE_SIM}/requests`)).json() as {
+    token: { grants: string[] };
+  };
+  return log.token.grants.filter((g) => g === "refresh_token").length;
+}
+
+/**
+ * Token expiry and rotation races: Enphase homeowners whose access tokens live one second (so
+ * every run renews), two cron cycles fired at once and a dashboard resync racing them. Enphase
+ * rotates refresh tokens and refuses a used one (invalid_grant), so a renewal that raced another
+ * would leave the credential needing re-authorisation: every credential must stay active, and
+ * every site sync, through two cycles.
+ */
+function tokenRace(): Scenario {
+  let logsSince: Record<string, number> = {};
+  let before = 0;
+  let renewed = 0;
+  return {
+    name: "token-race",
+    acts: true,
+    short: true,
+    faults: "Enphase access tokens that live 1 s (rotating refresh tokens), two cycles at once " +
+      "and a resync racing them",
+    plan: small,
+    overlap: true,
+    minCycles: 2,
+    // The lifetime holds for tokens issued after it is set: the owners connect under it.
+    world: async (sql) => {
+      logsSince = await logMarks();
+      before = await refreshGrants();
+      await post(`${ENPHASE_SIM}/token-lifetime`, { seconds: 1 });
+      return await createEnphaseWorld(sql, "token-race", {
+        owners: 2,
+        sitesPerOwner: 2,
+        hoursBehind: 1,
+      });
+    },
+    arm: async () => {
+      await sleep(1500);
+      return 0;
+    },
+    during: async (_sql, w, n) => {
+      if (n !== 1) return 0;
+      const site = w.owners[0].sites[0];
+      const res = await fetch(
+        `${stackEnv.SUPABASE_URL}/functions/v1/enphase/sites/${site.vendorSiteId}/resync`,
+        {
+          method: "POST",
+          headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY, "content-type": "application/json" },
+          body: JSON.stringify({}),
+        },
+      );
+      const text = await res.text();
+      if (res.status !== 202) throw new Error(`The racing resync answered ${res.status}: ${text}`);
+      return 1;
+    },
+    extra: async (sql, w) => {
+      renewed = (await refreshGrants()) - before;
+      const bodies = await listObjects(`raw/enphase/${w.orgId}/`);
+      const out = { expected: 0, landed: 0, lost: 0, wrong: 0, problems: [] as string[] };
+      for (const site of w.owners.flatMap((o) => o.sites)) {
+        for (const win of expectedWindows(w.syncedFrom, w.lastCycleAt, 24 * 3_600_000)) {
+          out.expected++;
+          const key = expectedKey(w.orgId, site.vendorSiteId, win.end, "enphase");
+          const body = bodies.get(key);
+          if (body === undefined) {
+            out.lost++;
+            out.problems.push(`${key} is missing`);
+            continue;
+          }
+          out.landed++;
+          try {
+            const env = JSON.parse(body) as { readings: Array<{ ts: string; value: number }> };
+            const bad = env.readings.filter((r) =>
+              !Number.isFinite(r.value) || Date.parse(r.ts) <= win.from.getTime() ||
+              Date.parse(r.ts) > win.end.getTime()
+            );
+            if (bad.length > 0) {
+              out.wrong++;
+              out.problems.push(`${key}: ${bad.length} readings outside the window or not finite`);
+            }
+          } catch {
+            out.wrong++;
+            out.problems.push(`${key} does not parse`);
+          }
+        }
+      }
+      const creds = await sql<
+        { label: string; status: string; status_reason: string | null; secret: string }[]
+      >`
+        select label, status, status_reason, secret from public.inverter_credentials
+        where organization_id = ${w.orgId}`;
+      for (const c of creds.filter((c) => c.status !== "active")) {
+        out.problems.push(`credential ${c.label} is ${c.status}: ${c.status_reason}`);
+        out.lost++;
+      }
+      // The tokens the vendor issued are the planted secrets here: only their ciphertext may be
+      // stored, nowhere may they be read.
+      const keyring = Keyring.parse(stackEnv.ENCRYPTION_KEY);
+      const tokens = (await Promise.all(creds.map(async (c) => {
+        const doc = JSON.parse(await keyring.decrypt(c.secret)) as Record<string, unknown>;
+        return Object.values(doc).filter((v): v is string =>
+          typeof v === "string" && v.length >= 16
+        );
+      }))).flat();
+      const leaks = [
+        ...[...bodies].filter(([, b]) => tokens.some((t) => b.includes(t))).map(([k]) => `s3:${k}`),
+        ...await searchLogs(tokens, logsSince),
+        ...await searchDatabase(sql, tokens),
+      ];
+      if (tokens.length === 0) out.problems.push("no token found in the credentials' secrets");
+      return { ...out, leaks };
+    },
+    verify: () =>
+      Promise.resolve(
+        renewed >= 2 ? [] : [`only ${renewed} token renewals: the tokens did not expire`],
+      ),
+    count: () => renewed,
+    cleanup: async () => {
+      await post(`${ENPHASE_SIM}/token-lifetime`, { seconds: 86_393 }).catch(() => {});
+    },
+  };
+}
 
 /**
  * Restarts the stack's services (gateway, functions, simulators) with these variables set, or

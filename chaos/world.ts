@@ -10,6 +10,7 @@ import type postgres from "postgres";
 import { Keyring } from "../shared/keyring.ts";
 import { stackEnv, stackPorts } from "../local/stack_env.ts";
 import { activeInvocations, setLatency } from "../bench/measure.ts";
+import { connectOwner } from "../local/connect_owner.ts";
 
 export const CHAOS_ORG_PREFIX = "Chaos ";
 const HOUR = 3_600_000;
@@ -63,6 +64,10 @@ const BAD: Record<BadSecret, { secret: (keyring: Keyring) => Promise<string>; re
 export interface ChaosWorld {
   orgId: string;
   name: string;
+  /** The vendor whose queue the cycles drive. */
+  source: "solaredge" | "enphase";
+  /** Enphase homeowners connected through the OAuth flow (their sites are `ChaosSite`s too). */
+  owners: Array<{ credentialId: string; email: string; sites: ChaosSite[] }>;
   credentials: ChaosCredential[];
   /** Every site was synced up to here when the scenario began. */
   syncedFrom: Date;
@@ -144,6 +149,8 @@ export async function createWorld(
   return {
     orgId: org.id,
     name,
+    source: "solaredge",
+    owners: [],
     credentials,
     syncedFrom,
     startedAt: now,
@@ -214,8 +221,8 @@ export async function cycle(
   world.cycles++;
   world.lastCycleAt = new Date();
   const fire = async () => {
-    await sql`select private.enqueue_due_jobs('solaredge')`;
-    await sql`select private.dispatch('solaredge')`;
+    await sql`select private.enqueue_due_jobs(${world.source})`;
+    await sql`select private.dispatch(${world.source})`;
   };
   if (o.overlap) await Promise.all([fire(), fire()]);
   else await fire();
@@ -245,7 +252,7 @@ export async function cycle(
           await sql`
             update public.sync_jobs set lease_expires_at = now()
             where organization_id = ${world.orgId} and status = 'running'`.catch(() => {});
-          await sql`select private.dispatch('solaredge')`.catch(() => {});
+          await sql`select private.dispatch(${world.source})`.catch(() => {});
           deadSince = undefined;
         }
       } else deadSince = undefined;
@@ -256,7 +263,7 @@ export async function cycle(
     // Due work and nobody at it: the next minute's dispatch would start it.
     idleSince ??= Date.now();
     if (Date.now() - idleSince > 3000) {
-      await sql`select private.dispatch('solaredge')`.catch(() => {});
+      await sql`select private.dispatch(${world.source})`.catch(() => {});
       idleSince = undefined;
     }
   }
@@ -275,7 +282,7 @@ async function moveClock(sql: postgres.Sql, world: ChaosWorld): Promise<void> {
       update public.sync_runs
       set started_at = started_at - interval '2 minutes',
         alive_at = alive_at - interval '2 minutes'
-      where source = 'solaredge' and status = 'running'`;
+      where source = ${world.source} and status = 'running'`;
   }
   await sql`
     update public.sync_jobs set run_after = now()
@@ -287,7 +294,7 @@ async function moveClock(sql: postgres.Sql, world: ChaosWorld): Promise<void> {
       and lease_expires_at > now()
       and not exists (
         select 1 from public.sync_runs r
-        where r.status = 'running' and 'solaredge:' || r.id::text = sync_jobs.lease_owner
+        where r.status = 'running' and r.source || ':' || r.id::text = sync_jobs.lease_owner
       )`;
 }
 
@@ -297,4 +304,59 @@ export async function removeWorld(sql: postgres.Sql, world: ChaosWorld): Promise
     await (await fetch(`${SIM}/accounts/${encodeURIComponent(c.apiKey)}`, { method: "DELETE" }))
       .body?.cancel();
   }
+}
+
+/**
+ * An organisation of Enphase homeowners, each connected through the function's OAuth flow as a
+ * customer would (`local/connect_owner.ts`), with the sites the callback listed stored as synced
+ * up to `hoursBehind` hours before the current one.
+ */
+export async function createEnphaseWorld(
+  sql: postgres.Sql,
+  name: string,
+  plan: { owners: number; sitesPerOwner: number; hoursBehind: number },
+): Promise<ChaosWorld> {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const [org] = await sql<{ id: string }[]>`
+    insert into public.organizations (name) values (${`${CHAOS_ORG_PREFIX}${name} ${tag}`})
+    returning id`;
+  const syncedFrom = new Date(Math.floor(Date.now() / HOUR) * HOUR - plan.hoursBehind * HOUR);
+  const owners: ChaosWorld["owners"] = [];
+  for (let o = 0; o < plan.owners; o++) {
+    const email = `chaos-${tag}-${o + 1}@example.test`;
+    const sites = Array.from({ length: plan.sitesPerOwner }, (_, i) => ({
+      vendorSiteId: String(100_000_000 + Math.floor(Math.random() * 800_000_000)),
+      timeZone: ZONES[(o + i) % ZONES.length],
+      peakPowerKw: 5 + i,
+    }));
+    await post(`http://127.0.0.1:${stackPorts.enphase}/_sim/users`, {
+      email,
+      password: "chaos-password",
+      systems: sites.map((s) => ({
+        systemId: Number(s.vendorSiteId),
+        name: `House ${s.vendorSiteId}`,
+        timeZone: s.timeZone,
+        peakPowerKw: s.peakPowerKw,
+      })),
+    });
+    const owner = await connectOwner("enphase", org.id, email, `chaos ${name} ${o + 1}`);
+    owners.push({ credentialId: owner.credentialId, email, sites });
+  }
+  await sql`
+    update public.inverter_sites set synced_through = ${syncedFrom}, last_success_at = ${syncedFrom}
+    where organization_id = ${org.id}`;
+  await sql`delete from public.sync_jobs where organization_id = ${org.id}`;
+  const now = new Date();
+  return {
+    orgId: org.id,
+    name,
+    source: "enphase",
+    owners,
+    credentials: [],
+    syncedFrom,
+    startedAt: now,
+    lastCycleAt: now,
+    resyncs: [],
+    cycles: 0,
+  };
 }
