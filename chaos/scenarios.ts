@@ -82,6 +82,22 @@ async function perKey(world: ChaosWorld, fault: Record<string, unknown>): Promis
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A resync as an operator asks it, with the service key; anything but a 202 stops the scenario. */
+async function resync(vendor: string, siteId: string, range: { from?: string; to?: string }) {
+  const res = await fetch(
+    `${stackEnv.SUPABASE_URL}/functions/v1/${vendor}/sites/${siteId}/resync`,
+    {
+      method: "POST",
+      headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY, "content-type": "application/json" },
+      body: JSON.stringify(range),
+    },
+  );
+  const text = await res.text();
+  if (res.status !== 202) {
+    throw new Error(`The resync of ${siteId} answered ${res.status}: ${text}`);
+  }
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: "rate-limit-retry-after",
@@ -168,17 +184,7 @@ export const SCENARIOS: Scenario[] = [
     arm: () => Promise.resolve(0),
     during: async (_sql, w, n) => {
       if (n !== 1) return 0;
-      const site = w.credentials[0].sites[0];
-      const res = await fetch(
-        `${stackEnv.SUPABASE_URL}/functions/v1/solaredge/sites/${site.vendorSiteId}/resync`,
-        {
-          method: "POST",
-          headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY, "content-type": "application/json" },
-          body: JSON.stringify({}),
-        },
-      );
-      await res.body?.cancel();
-      if (res.status !== 202) throw new Error(`The racing resync answered ${res.status}`);
+      await resync("solaredge", w.credentials[0].sites[0].vendorSiteId, {});
       return 2;
     },
   },
@@ -213,19 +219,10 @@ export const SCENARIOS: Scenario[] = [
           to: new Date(from.getTime() + 36 * 3_600_000),
         };
         for (const site of w.credentials[0].sites) {
-          const res = await fetch(
-            `${stackEnv.SUPABASE_URL}/functions/v1/solaredge/sites/${site.vendorSiteId}/resync`,
-            {
-              method: "POST",
-              headers: {
-                apikey: stackEnv.SUPABASE_SERVICE_KEY,
-                "content-type": "application/json",
-              },
-              body: JSON.stringify({ from: range.from.toISOString(), to: range.to.toISOString() }),
-            },
-          );
-          const text = await res.text();
-          if (res.status !== 202) throw new Error(`The DST resync answered ${res.status}: ${text}`);
+          await resync("solaredge", site.vendorSiteId, {
+            from: range.from.toISOString(),
+            to: range.to.toISOString(),
+          });
         }
         w.resyncs.push(range);
         acts++;
@@ -325,17 +322,7 @@ function tokenRace(): Scenario {
     },
     during: async (_sql, w, n) => {
       if (n !== 1) return 0;
-      const site = w.owners[0].sites[0];
-      const res = await fetch(
-        `${stackEnv.SUPABASE_URL}/functions/v1/enphase/sites/${site.vendorSiteId}/resync`,
-        {
-          method: "POST",
-          headers: { apikey: stackEnv.SUPABASE_SERVICE_KEY, "content-type": "application/json" },
-          body: JSON.stringify({}),
-        },
-      );
-      const text = await res.text();
-      if (res.status !== 202) throw new Error(`The racing resync answered ${res.status}: ${text}`);
+      await resync("enphase", w.owners[0].sites[0].vendorSiteId, {});
       return 1;
     },
     extra: async (sql, w) => {
