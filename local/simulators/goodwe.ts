@@ -68,6 +68,11 @@ export interface SimAccount {
    */
   refused?: boolean;
   perMinuteLimit?: number;
+  /**
+   * A fault, not GoodWe's behaviour: the plants may have any non-empty id (`../x`, `a/b`,
+   * unicode, 10 KB), as a hostile or broken cloud might list them.
+   */
+  hostilePlantIds?: boolean;
 }
 
 export interface GoodWeSimulatorOptions {

@@ -55,7 +55,7 @@ export function validAccount(input: SimAccount): SimAccount {
   if (!Array.isArray(plants)) throw new TypeError(`${where}: plants must be an array`);
   const ids = new Set<string>();
   const copies = plants.map((plant) => {
-    const copy = validPlant(where, plant);
+    const copy = validPlant(where, plant, input.hostilePlantIds === true);
     if (ids.has(copy.id)) throw new TypeError(`${where}: plant ${copy.id} appears twice`);
     ids.add(copy.id);
     return copy;
@@ -63,12 +63,12 @@ export function validAccount(input: SimAccount): SimAccount {
   return { ...input, plants: copies };
 }
 
-function validPlant(where: string, plant: SimPlant): SimPlant {
+function validPlant(where: string, plant: SimPlant, anyId: boolean): SimPlant {
   if (typeof plant !== "object" || plant === null) {
     throw new TypeError(`${where}: every plant must be an object`);
   }
   // GoodWe plant ids are the UUIDs seen in the portal's URLs (vendors.md §4.3).
-  if (typeof plant.id !== "string" || !UUID.test(plant.id)) {
+  if (typeof plant.id !== "string" || (anyId ? plant.id === "" : !UUID.test(plant.id))) {
     throw new TypeError(`${where}: plant id must be a UUID`);
   }
   if (typeof plant.name !== "string") {

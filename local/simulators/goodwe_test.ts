@@ -259,3 +259,14 @@ Deno.test("serveGoodWeSimulator answers its own origin as the api and serves it 
     await server.shutdown();
   }
 });
+
+Deno.test("GoodWe sim takes any plant id only from an account marked hostilePlantIds", () => {
+  const { sim } = setupSim();
+  const hostile = { ...OWNER, plants: [{ ...AMSTERDAM, id: "../a/b" }] };
+  assert.throws(() => sim.addAccount(hostile as never), /plant id must be a UUID/);
+  sim.addAccount({ ...hostile, hostilePlantIds: true } as never);
+  assert.throws(
+    () => sim.addAccount({ ...hostile, hostilePlantIds: true, plants: [{ ...AMSTERDAM, id: "" }] }),
+    /plant id must be a UUID/,
+  );
+});

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { stackPorts } from "../../local/stack_env.ts";
-import { env, listKeys, stackTest, waitForRun } from "./helpers.ts";
+import { env, getObject, listKeys, stackTest, waitForRun } from "./helpers.ts";
 import { newOrg, readSecret } from "./oauth_helpers.ts";
 import { Keyring } from "../../shared/keyring.ts";
 import type postgres from "postgres";
@@ -243,5 +243,46 @@ stackTest(
     const [after] =
       await sql`select synced_through from public.inverter_sites where id = ${site.id}`;
     assert.equal(after.synced_through.getTime(), site.synced_through.getTime(), "never moved back");
+  },
+);
+
+stackTest(
+  "hostile plant ids land inside their prefix, one valid key each, never sharing one",
+  async (sql) => {
+    const account = `hostile-${crypto.randomUUID()}@example.com`;
+    const ids = ["../../etc/passwd", "a/b", "a_b", ".", "..", "ü日本🌞", "x".repeat(10_240)];
+    await admin("/accounts", {
+      account,
+      password: "right-password",
+      hostilePlantIds: true,
+      plants: ids.map((id, i) => ({ id, name: `Plant ${i}`, timeZone: "UTC", capacityKw: 5 })),
+    });
+    const orgId = await newOrg(sql, `GoodWe ${account}`);
+    const secret = await Keyring.parse(env.ENCRYPTION_KEY).encrypt(
+      JSON.stringify({ account, password: "right-password" }),
+    );
+    const [cred] = await sql`
+      insert into public.inverter_credentials (organization_id, source, label, secret)
+      values (${orgId}, 'goodwe', 'hostile ids', ${secret}) returning id`;
+    const run = await waitForRun(sql, await runGoodWe(cred.id));
+    assert.equal(run.status, "succeeded", run.error ?? "");
+    const sites = await sql`
+      select vendor_site_id, last_object_key from public.inverter_sites
+      where credential_id = ${cred.id}`;
+    assert.deepEqual(sites.map((s) => s.vendor_site_id).sort(), [...ids].sort());
+    const prefix = `raw/goodwe/${orgId}/`;
+    const keys = await listKeys(prefix);
+    const lastKeys = sites.map((s) => s.last_object_key as string);
+    assert.equal(new Set(lastKeys).size, ids.length, "no two ids share a key");
+    for (const key of keys) {
+      assert.ok(key.startsWith(prefix), key);
+      assert.ok(new TextEncoder().encode(key).length <= 1024, `${key.length} characters`);
+      assert.ok(!key.slice(prefix.length).split("/").some((p) => p === ".." || p === "."), key);
+    }
+    // Each object names its own plant.
+    for (const s of sites) {
+      const envelope = JSON.parse(await getObject(s.last_object_key));
+      assert.equal(envelope.site.vendor_site_id, s.vendor_site_id);
+    }
   },
 );
