@@ -37,6 +37,6 @@ Deno.test("parseBenchArgs: defaults, options and clear errors", () => {
   assert.equal(o.baseline, false);
   assert.equal(o.check, true);
   assert.throws(() => parseBenchArgs(["--sites", "ten"]), /--sites must be a whole number/);
-  assert.throws(() => parseBenchArgs(["--s3-latency-ms", "50"]), /no S3 latency hook/);
+  assert.equal(parseBenchArgs(["--s3-latency-ms", "50"]).s3LatencyMs, 50);
   assert.throws(() => parseBenchArgs(["--sites", "10", "--credentials", "20"]), /--credentials/);
 });

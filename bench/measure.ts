@@ -4,7 +4,7 @@
  * organisation.
  */
 import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { stackEnv } from "../local/stack_env.ts";
+import { stackEnv, stackPorts } from "../local/stack_env.ts";
 import { gatewayInvocations, waitForIdleGateway } from "../local/invocation_stats.ts";
 import { stackS3Client } from "../local/stack_s3.ts";
 import { BENCH_VENDORS } from "./fleet.ts";
@@ -30,6 +30,26 @@ export async function setLatency(ms: number): Promise<void> {
     }
   }
 }
+
+/**
+ * The S3 latency of the functions' path: the stack's S3 proxy (local/s3_fault_proxy.ts) delays
+ * every put by `ms`; the baseline writes through the same proxy.
+ */
+export async function setS3Latency(ms: number): Promise<void> {
+  const res = await fetch(`${S3_PROXY}/_faults/latency`, {
+    method: "PUT",
+    body: JSON.stringify({ ms }),
+  });
+  await res.body?.cancel();
+  if (!res.ok) {
+    throw new Error(
+      `Cannot set the S3 proxy's latency: HTTP ${res.status} (is the stack current?)`,
+    );
+  }
+}
+
+/** The stack's S3 fault proxy, the functions' way to moto. */
+export const S3_PROXY = `http://127.0.0.1:${stackPorts.s3Faults}`;
 
 export async function resetSimStats(): Promise<void> {
   for (const vendor of BENCH_VENDORS) {

@@ -22,6 +22,7 @@ import {
   orgObjectKeys,
   resetSimStats,
   setLatency,
+  setS3Latency,
   simTotals,
 } from "./measure.ts";
 import { runMicro } from "./micro.ts";
@@ -76,6 +77,7 @@ async function bench(o: BenchOptions): Promise<number> {
       say(`bench: note: ${others} active credentials of other organisations join the cron runs`);
     }
     await setLatency(o.latencyMs);
+    await setS3Latency(o.s3LatencyMs);
     await resetSimStats();
 
     const start = new Date();
@@ -172,6 +174,7 @@ async function bench(o: BenchOptions): Promise<number> {
       say(`bench: cannot clean up: ${e.message}`)
     );
     await setLatency(0).catch(() => {});
+    await setS3Latency(0).catch(() => {});
     await resumeJobs(sql, paused).catch((e) =>
       say(`bench: cannot resume pg_cron jobs: ${e.message}`)
     );

@@ -3,9 +3,11 @@
  * request through unchanged until a fault is armed on `POST /_faults {"kind", "count", "path"?}`,
  * and then the next `count` requests whose path contains `path` fail the way S3 and the networks
  * in front of it fail: `slowdown` (503 SlowDown, S3's XML error), `reset` (the connection is cut
- * before any answer) or `timeout` (no answer for `hangMs`, default 60 s, then a cut). `DELETE
- * /_faults` disarms everything; `GET /_faults` counts what passed and what was injected. The
- * tests, the demo and the chaos checker talk to moto directly.
+ * before any answer) or `timeout` (no answer for `hangMs`, default 60 s, then a cut).
+ * `PUT /_faults/latency {"ms"}` delays every request that passes (the bench's S3 latency).
+ * `DELETE /_faults` disarms everything and sets the latency back to none; `GET /_faults` counts
+ * what passed and what was injected. The tests, the demo and the chaos checker talk to moto
+ * directly.
  */
 
 export const S3_FAULT_KINDS = ["slowdown", "reset", "timeout"] as const;
@@ -29,23 +31,39 @@ export interface S3FaultProxy {
 /**
  * Listens on 127.0.0.1:`port` (0: any free port) and forwards to `target`. Plain TCP with one
  * request per connection, not an HTTP server: a reset must drop the connection before any status
- * line, which only a socket of one's own can do.
+ * line, which only a socket of one's own can do. No keep-alive on purpose: on a reused
+ * connection the client's HTTP layer would quietly send the request again, and a reset would
+ * never reach the code under test.
  */
 export function startS3FaultProxy(target: string, port: number): Promise<S3FaultProxy> {
   let faults: S3Fault[] = [];
+  let latencyMs = 0;
   const counts = { passed: 0, slowdown: 0, reset: 0, timeout: 0 };
   const listener = Deno.listen({ hostname: "127.0.0.1", port });
   const open = new Set<Deno.Conn>();
 
   async function answer(req: RawRequest): Promise<Uint8Array | undefined> {
     const url = new URL(req.target, "http://proxy");
+    if (url.pathname === "/_faults/latency" && req.method === "PUT") {
+      try {
+        const { ms } = JSON.parse(new TextDecoder().decode(req.body)) as { ms?: unknown };
+        if (!Number.isInteger(ms) || (ms as number) < 0 || (ms as number) > 60_000) {
+          throw new TypeError("Cannot set the latency: ms must be a whole number from 0 to 60000");
+        }
+        latencyMs = ms as number;
+        return raw(200, JSON.stringify({ latencyMs }));
+      } catch (error) {
+        return raw(400, JSON.stringify({ error: (error as Error).message }));
+      }
+    }
     if (url.pathname === "/_faults") {
       if (req.method === "DELETE") {
         faults = [];
+        latencyMs = 0;
         return raw(200, JSON.stringify({ cleared: true }));
       }
       if (req.method === "GET") {
-        return raw(200, JSON.stringify({ ...counts, armed: faults.length }));
+        return raw(200, JSON.stringify({ ...counts, armed: faults.length, latencyMs }));
       }
       try {
         faults.push(arm(JSON.parse(new TextDecoder().decode(req.body))));
@@ -63,6 +81,7 @@ export function startS3FaultProxy(target: string, port: number): Promise<S3Fault
       return undefined;
     }
     counts.passed++;
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     try {
       const headers = new Headers();
       for (const [name, value] of req.headers) {

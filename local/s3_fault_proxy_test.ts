@@ -42,7 +42,14 @@ Deno.test("an armed slowdown answers S3's 503 SlowDown, a reset cuts the connect
     assert.equal((await fetch(`${url}/bucket/b.json`, { method: "PUT", body: "{}" })).status, 200);
     assert.equal(seen.length, 2, "the faulted requests never reached the store");
     const counts = await (await fetch(`${url}/_faults`)).json();
-    assert.deepEqual(counts, { passed: 2, slowdown: 1, reset: 1, timeout: 0, armed: 0 });
+    assert.deepEqual(counts, {
+      passed: 2,
+      slowdown: 1,
+      reset: 1,
+      timeout: 0,
+      armed: 0,
+      latencyMs: 0,
+    });
   });
 });
 
@@ -59,5 +66,24 @@ Deno.test("a timeout holds the request, then cuts it; a bad fault is refused by 
       "Cannot add fault: kind must be one of slowdown, reset, timeout",
     );
     await fetch(`${url}/_faults`, { method: "DELETE" });
+  });
+});
+
+Deno.test("a latency delays every request that passes, until the faults are cleared", async () => {
+  await withProxy(async (url) => {
+    const set = await fetch(`${url}/_faults/latency`, {
+      method: "PUT",
+      body: JSON.stringify({ ms: 150 }),
+    });
+    assert.equal(set.status, 200);
+    await set.body?.cancel();
+    const started = Date.now();
+    await (await fetch(`${url}/bucket/a.json`, { method: "PUT", body: "{}" })).body?.cancel();
+    assert.ok(Date.now() - started >= 140, "delayed");
+    const bad = await fetch(`${url}/_faults/latency`, { method: "PUT", body: '{"ms":-1}' });
+    assert.equal(bad.status, 400);
+    await bad.body?.cancel();
+    await (await fetch(`${url}/_faults`, { method: "DELETE" })).body?.cancel();
+    assert.equal((await (await fetch(`${url}/_faults`)).json()).latencyMs, 0);
   });
 });
