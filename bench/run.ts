@@ -90,6 +90,17 @@ async function bench(o: BenchOptions): Promise<number> {
       latencyMs: o.latencyMs,
       s3LatencyMs: o.s3LatencyMs,
     });
+    // The service fetches whole aligned windows (12 h for SolarEdge, UTC days for Enphase); the
+    // bound counts the calls of the range alone, so near a window's start the figures part.
+    const from = syncedThrough.getTime() - config.lookbackHours * 3_600_000;
+    const half = 12 * 3_600_000;
+    if (Math.floor(from / half) !== Math.floor(start.getTime() / half)) {
+      say(
+        `bench: note: the lookback from ${new Date(from).toISOString().slice(11, 16)} UTC ` +
+          "reaches into the previous 12-hour window: whole-window fetches add calls the bound " +
+          "does not count (run 3 or more hours after 00:00 or 12:00 UTC to compare figures)",
+      );
+    }
     say(
       `bench: bound ${bound.boundS.toFixed(1)} s for ${bound.calls} vendor calls, set by ` +
         `${bound.limiting.scope} (${bound.limiting.calls} calls, ${bound.limiting.why})`,
