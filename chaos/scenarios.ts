@@ -289,7 +289,46 @@ export const SCENARIOS: Scenario[] = [
   keyRotation(),
   cpuLimit(),
   tokenRace(),
+  mixedHours(),
 ];
+
+/**
+ * Six hours in one world, each with another fault: every hour the sites' watermarks move back
+ * an hour (the hour passing: each site is due again and re-fetches its current window) and the
+ * hour's fault is armed. Each window must still hold exactly one object with the simulator's
+ * values at the end.
+ */
+function mixedHours(): Scenario {
+  const hours: Array<(w: ChaosWorld) => Promise<number>> = [
+    (w) => perKey(w, { kind: "429", count: 2, retryAfter: 1 }),
+    (w) => perKey(w, { kind: "5xx", count: 4 }),
+    async () => {
+      await post(S3_FAULTS, { kind: "slowdown", count: 3 });
+      return 3;
+    },
+    (w) => perKey(w, { kind: "malformed", count: 1 }),
+    async () => {
+      await post(S3_FAULTS, { kind: "reset", count: 3 });
+      return 3;
+    },
+    (w) => perKey(w, { kind: "html", count: 1 }),
+  ];
+  return {
+    name: "mixed-hours",
+    faults: "six hours, each with another fault: 429, 5xx, S3 SlowDown, truncated JSON, S3 " +
+      "resets, HTML pages",
+    plan: { credentials: 2, sitesPerCredential: 3, hoursBehind: 1 },
+    minCycles: hours.length,
+    arm: (w) => hours[0](w),
+    after: async (w, n, sql) => {
+      if (n >= hours.length) return;
+      await sql`
+        update public.inverter_sites set synced_through = synced_through - interval '1 hour'
+        where organization_id = ${w.orgId}`;
+      await hours[n](w);
+    },
+  };
+}
 
 const ENPHASE_SIM = `http://127.0.0.1:${stackPorts.enphase}/_sim`;
 
