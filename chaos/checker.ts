@@ -1,10 +1,12 @@
 /**
  * The independent checker run after each scenario. It does not use the service's window, key or
- * mapping code: it rebuilds what the simulator's ground truth expects (SolarEdge's 12-hour UTC
- * windows, the README's key format, the PV curve the simulator serves) and compares S3 with it:
- * every expected window landed, no window has two objects, every envelope parses and its readings
- * equal the simulator's values. It reads each site's health, and searches the logs, every S3
- * object of the world and every row of the database for the planted secrets.
+ * mapping code: it rebuilds what the simulator's ground truth expects (SolarEdge's 12-hour and
+ * Enphase's one-day UTC windows, the README's key format, the PV curve the SolarEdge simulator
+ * serves) and compares S3 with it: every expected window landed, no window has two objects, every
+ * envelope parses and its readings equal the simulator's values (for Enphase: lie in their window
+ * and are finite). It reads each site's health, and searches the logs, every S3 object of the
+ * world and every row of the database for the planted secrets: the API keys it was given and
+ * whatever the stored secrets hold (the tokens a vendor issued).
  */
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import type postgres from "postgres";
@@ -12,9 +14,13 @@ import { pvPowerW } from "../local/simulators/pv_curve.ts";
 import { stackEnv } from "../local/stack_env.ts";
 import { stackPaths } from "../local/stack_paths.ts";
 import { stackS3Client } from "../local/stack_s3.ts";
+import { Keyring } from "../shared/keyring.ts";
 import type { ChaosSite, ChaosWorld } from "./world.ts";
 
-const WINDOW = 12 * 3_600_000;
+const HOUR = 3_600_000;
+const WINDOW = 12 * HOUR;
+/** The aligned window of each vendor a world can hold (vendors.md: 12 h at QUARTER_HOUR, a day). */
+const WINDOWS: Record<ChaosWorld["source"], number> = { solaredge: WINDOW, enphase: 24 * HOUR };
 const STEP = 15 * 60_000;
 
 export interface CheckResult {
@@ -122,23 +128,48 @@ export function groundTruth(
   return out;
 }
 
-/** Compares one envelope with the ground truth; the problems found, none when it matches. */
-export function compareEnvelope(site: ChaosSite, text: string): string[] {
-  let envelope: Envelope;
+/** The envelope of an object, or undefined when it does not parse. */
+function parseEnvelope(text: string): Envelope | undefined {
   try {
-    envelope = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    return ["does not parse"];
+    return undefined;
   }
+}
+
+/**
+ * Compares one envelope with the ground truth; the problems found, none when it matches. Without
+ * ground truth (`truth: false`, a simulator whose values the checker does not rebuild), every
+ * reading must lie in the window and be finite.
+ */
+export function compareEnvelope(
+  site: ChaosSite,
+  text: string,
+  options: { truth: boolean } = { truth: true },
+): string[] {
+  const envelope = parseEnvelope(text);
+  if (!envelope) return ["does not parse"];
   const from = Date.parse(envelope.window?.from ?? "");
   const to = Date.parse(envelope.window?.to ?? "");
   const fetchedAt = Date.parse(envelope.fetched_at ?? "");
   if (![from, to, fetchedAt].every(Number.isFinite)) return ["has no window or fetched_at"];
+  if (!options.truth) {
+    const bad = (envelope.readings ?? []).filter((r) => {
+      const at = Date.parse(r.ts ?? "");
+      return !(at > from && at <= to) || typeof r.value !== "number" || !Number.isFinite(r.value);
+    });
+    return bad.length > 0 ? [`${bad.length} readings outside the window or not finite`] : [];
+  }
   const truth = groundTruth(site, new Date(from), new Date(to), new Date(fetchedAt));
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const r of envelope.readings ?? []) {
-    const ts = new Date(Date.parse(r.ts ?? "")).toISOString();
+    const at = Date.parse(r.ts ?? "");
+    if (!Number.isFinite(at)) {
+      problems.push(`a reading's time ${JSON.stringify(r.ts)} does not parse`);
+      continue;
+    }
+    const ts = new Date(at).toISOString();
     const want = truth.get(ts);
     if (r.metric !== "power_w" && r.metric !== "energy_wh") continue;
     const value = r.metric === "power_w" ? want?.power : want?.energy;
@@ -172,23 +203,29 @@ export async function checkWorld(
     unhealthy: [],
     problems: [],
   };
-  const sites = world.credentials.filter((c) => !c.refused).flatMap((c) => c.sites);
+  const length = WINDOWS[world.source];
+  const sites = [
+    ...world.credentials.filter((c) => !c.refused).flatMap((c) => c.sites),
+    ...world.owners.flatMap((o) => o.sites),
+  ];
   const windows = [
-    ...expectedWindows(world.syncedFrom, world.lastCycleAt),
-    ...world.resyncs.flatMap((r) => expectedWindows(r.from, r.to)),
+    ...expectedWindows(world.syncedFrom, world.lastCycleAt, length),
+    ...world.resyncs.flatMap((r) => expectedWindows(r.from, r.to, length)),
   ].filter((w, i, all) => all.findIndex((x) => x.end.getTime() === w.end.getTime()) === i);
   for (const site of sites) {
     // Objects by the window their envelope says they hold: two for one window is a duplicate.
     const mine = keys.filter((k) => k.includes(`/site_${site.vendorSiteId}_`));
     const byEnd = new Map<number, string[]>();
     for (const key of mine) {
-      const problems = compareEnvelope(site, bodies.get(key)!);
+      const body = bodies.get(key)!;
+      const problems = compareEnvelope(site, body, { truth: world.source === "solaredge" });
       if (problems.length > 0) {
         result.wrong++;
         result.problems.push(`${key}: ${problems.slice(0, 3).join("; ")}`);
       }
-      const end = Math.ceil(Date.parse(JSON.parse(bodies.get(key)!).window?.to ?? "") / WINDOW) *
-        WINDOW;
+      const to = Date.parse(parseEnvelope(body)?.window?.to ?? "");
+      if (!Number.isFinite(to)) continue;
+      const end = Math.ceil(to / length) * length;
       byEnd.set(end, [...byEnd.get(end) ?? [], key]);
     }
     for (const [end, ks] of byEnd) {
@@ -199,7 +236,7 @@ export async function checkWorld(
     }
     for (const w of windows) {
       result.expected++;
-      const key = expectedKey(world.orgId, site.vendorSiteId, w.end);
+      const key = expectedKey(world.orgId, site.vendorSiteId, w.end, world.source);
       if (!bodies.has(key)) {
         result.lost++;
         result.problems.push(`${key} is missing`);
@@ -209,7 +246,8 @@ export async function checkWorld(
     }
   }
 
-  const secrets = world.credentials.map((c) => c.apiKey).filter((k) => k !== "");
+  const secrets = await plantedSecrets(sql, world);
+  if (secrets.length === 0) result.problems.push("no planted secret to search for");
   for (const [key, body] of bodies) {
     if (secrets.some((s) => body.includes(s))) result.leaks.push(`s3:${key}`);
   }
@@ -238,6 +276,24 @@ export async function checkWorld(
   return result;
 }
 
+/**
+ * The world's secrets: the API keys it stored, and every long text of the credential documents
+ * the stack's key opens (the access and refresh tokens a vendor issued after the world began).
+ */
+async function plantedSecrets(sql: postgres.Sql, world: ChaosWorld): Promise<string[]> {
+  const keyring = Keyring.parse(stackEnv.ENCRYPTION_KEY);
+  const rows = await sql<{ secret: string }[]>`
+    select secret from public.inverter_credentials where organization_id = ${world.orgId}`;
+  const found = new Set(world.credentials.map((c) => c.apiKey).filter((k) => k !== ""));
+  for (const { secret } of rows) {
+    // A broken credential, or one under a rotated key, holds nothing more to look for.
+    const doc = await keyring.decrypt(secret).then(JSON.parse).catch(() => undefined);
+    if (typeof doc !== "object" || doc === null) continue;
+    for (const v of Object.values(doc)) if (typeof v === "string" && v.length >= 16) found.add(v);
+  }
+  return [...found];
+}
+
 /** The stack's log files and their sizes now, so a scenario searches only what it appended. */
 export async function logMarks(): Promise<Record<string, number>> {
   const marks: Record<string, number> = {};
@@ -249,7 +305,7 @@ export async function logMarks(): Promise<Record<string, number>> {
   return marks;
 }
 
-export async function searchLogs(secrets: string[], since: Record<string, number> = {}) {
+async function searchLogs(secrets: string[], since: Record<string, number> = {}) {
   const found: string[] = [];
   for await (const entry of Deno.readDir(stackPaths.logs)) {
     if (!entry.isFile) continue;
@@ -266,7 +322,7 @@ export async function searchLogs(secrets: string[], since: Record<string, number
 }
 
 /** Every row of every table of the service's schemas, as text; the secret column holds ciphertext. */
-export async function searchDatabase(sql: postgres.Sql, secrets: string[]) {
+async function searchDatabase(sql: postgres.Sql, secrets: string[]) {
   const tables = await sql<{ name: string }[]>`
     select format('%I.%I', table_schema, table_name) as name from information_schema.tables
     where table_type = 'BASE TABLE'

@@ -57,3 +57,27 @@ Deno.test("a missing interval, a changed value, a shifted stamp and a broken bod
   assert.ok(shifted.length > 0);
   assert.deepEqual(compareEnvelope(SITE, '{"window":'), ["does not parse"]);
 });
+
+Deno.test("without ground truth a reading outside its window or not finite is found; a bad time is named", () => {
+  const body = (readings: unknown[]) =>
+    JSON.stringify({
+      window: { from: FROM.toISOString(), to: TO.toISOString() },
+      fetched_at: LATER.toISOString(),
+      readings,
+    });
+  const inside = { ts: "2026-12-03T10:00:00.000Z", metric: "power_w", value: 5 };
+  assert.deepEqual(compareEnvelope(SITE, body([inside]), { truth: false }), []);
+  assert.deepEqual(
+    compareEnvelope(
+      SITE,
+      body([inside, { ...inside, ts: FROM.toISOString() }, { ...inside, value: null }]),
+      {
+        truth: false,
+      },
+    ),
+    ["2 readings outside the window or not finite"],
+  );
+  assert.deepEqual(compareEnvelope(SITE, body([{ ...inside, ts: "soon" }])).slice(0, 1), [
+    'a reading\'s time "soon" does not parse',
+  ]);
+});

@@ -14,7 +14,7 @@ import { isStackUp, stackDown, stackUp } from "../local/stack.ts";
 import { stackEnv } from "../local/stack_env.ts";
 import { pauseHourlyJobs, resumeJobs } from "../bench/cycle.ts";
 import { checkWorld, logMarks } from "./checker.ts";
-import { type Scenario, SCENARIOS } from "./scenarios.ts";
+import { type Scenario, SCENARIOS, SMALL_PLAN } from "./scenarios.ts";
 import { failures, renderTable, type ScenarioRow } from "./table.ts";
 import { clearFaults, createWorld, cycle, faultsFired, removeWorld } from "./world.ts";
 
@@ -50,7 +50,7 @@ async function runScenario(
 ): Promise<ScenarioRow> {
   await clearFaults();
   const marks = await logMarks();
-  const world = s.world ? await s.world(sql) : await createWorld(sql, s.name, s.plan);
+  const world = s.world ? await s.world(sql) : await createWorld(sql, s.name, s.plan ?? SMALL_PLAN);
   try {
     const firedBefore = await faultsFired();
     const armed = await s.arm(world);
@@ -66,15 +66,6 @@ async function runScenario(
       });
       await s.after?.(world, n, sql);
       check = await checkWorld(sql, world, { logsSince: marks });
-      if (s.extra) {
-        const x = await s.extra(sql, world);
-        check.expected += x.expected;
-        check.landed += x.landed;
-        check.lost += x.lost;
-        check.wrong += x.wrong;
-        check.problems.push(...x.problems);
-        check.leaks.push(...x.leaks ?? []);
-      }
       const own = n >= (s.minCycles ?? 1) && s.verify ? await s.verify(sql, world) : [];
       check.problems.push(...own);
       const whole = check.lost === 0 && check.wrong === 0 && check.duplicated === 0 &&

@@ -11,10 +11,11 @@ import { Keyring } from "../shared/keyring.ts";
 import { stackEnv, stackPorts } from "../local/stack_env.ts";
 import { activeInvocations, setLatency } from "../bench/measure.ts";
 import { connectOwner } from "../local/connect_owner.ts";
+import { simUrl } from "../bench/seed.ts";
 
 export const CHAOS_ORG_PREFIX = "Chaos ";
 const HOUR = 3_600_000;
-export const SIM = `http://127.0.0.1:${stackPorts.solaredge}/_sim`;
+export const SIM = simUrl("solaredge");
 export const S3_FAULTS = `http://127.0.0.1:${stackPorts.s3Faults}/_faults`;
 
 export interface ChaosSite {
@@ -92,72 +93,83 @@ export interface WorldPlan {
 
 const ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "UTC"];
 
-export async function createWorld(
+/** An empty world: its organisation, and the hour its sites will be synced up to. */
+async function newWorld(
   sql: postgres.Sql,
   name: string,
-  plan: WorldPlan,
+  source: ChaosWorld["source"],
+  hoursBehind: number,
 ): Promise<ChaosWorld> {
   const tag = crypto.randomUUID().slice(0, 8);
   const [org] = await sql<{ id: string }[]>`
     insert into public.organizations (name) values (${`${CHAOS_ORG_PREFIX}${name} ${tag}`})
     returning id`;
-  const keyring = Keyring.parse(stackEnv.ENCRYPTION_KEY);
-  const syncedFrom = new Date(Math.floor(Date.now() / HOUR) * HOUR - plan.hoursBehind * HOUR);
-  const zones = plan.zones ?? ZONES;
-  const credentials: ChaosCredential[] = [];
-  for (let c = 0; c < plan.credentials; c++) {
-    const apiKey = `chaos-secret-${crypto.randomUUID()}`;
-    const sites = Array.from({ length: plan.sitesPerCredential }, (_, i) => ({
-      vendorSiteId: String(100_000_000 + Math.floor(Math.random() * 800_000_000)),
-      timeZone: zones[(c * plan.sitesPerCredential + i) % zones.length],
-      peakPowerKw: 4 + i,
-    }));
-    await simAccount(apiKey, sites);
-    const label = `chaos ${name} ${c + 1}`;
-    const secret = await keyring.encrypt(JSON.stringify({ apiKey }));
-    const [row] = await sql<{ id: string }[]>`
-      insert into public.inverter_credentials (organization_id, source, label, secret)
-      values (${org.id}, 'solaredge', ${label}, ${secret}) returning id`;
-    // The credential's discovery job (queued by its trigger) is not this world's work: the sites
-    // are stored as the last discovery left them.
-    await sql`delete from public.sync_jobs where credential_id = ${row.id} and kind = 'discover'`;
-    for (const s of sites) {
-      await sql`
-        insert into public.inverter_sites (organization_id, credential_id, source, vendor_site_id,
-          name, timezone, synced_through, last_success_at)
-        values (${org.id}, ${row.id}, 'solaredge', ${s.vendorSiteId}, ${`Roof ${s.vendorSiteId}`},
-          ${s.timeZone}, ${syncedFrom}, ${syncedFrom})`;
-    }
-    credentials.push({ id: row.id, label, apiKey, sites });
-  }
-  for (const [i, kind] of (plan.bad ?? []).entries()) {
-    const label = `chaos ${name} broken ${kind}`;
-    const [row] = await sql<{ id: string }[]>`
-      insert into public.inverter_credentials (organization_id, source, label, secret)
-      values (${org.id}, 'solaredge', ${label}, ${await BAD[kind].secret(keyring)}) returning id`;
-    await sql`delete from public.sync_jobs where credential_id = ${row.id} and kind = 'discover'`;
-    const site = { vendorSiteId: String(900_000_000 + i), timeZone: "UTC", peakPowerKw: 5 };
-    await sql`
-      insert into public.inverter_sites (organization_id, credential_id, source, vendor_site_id,
-        timezone, synced_through, last_success_at)
-      values (${org.id}, ${row.id}, 'solaredge', ${site.vendorSiteId}, 'UTC', ${syncedFrom},
-        ${syncedFrom})`;
-    // No key was ever given for it: nothing the checker could find.
-    credentials.push({ id: row.id, label, apiKey: "", sites: [site], refused: BAD[kind].refused });
-  }
   const now = new Date();
   return {
     orgId: org.id,
     name,
-    source: "solaredge",
+    source,
     owners: [],
-    credentials,
-    syncedFrom,
+    credentials: [],
+    syncedFrom: new Date(Math.floor(now.getTime() / HOUR) * HOUR - hoursBehind * HOUR),
     startedAt: now,
     lastCycleAt: now,
     resyncs: [],
     cycles: 0,
   };
+}
+
+/** A random numeric vendor id, as SolarEdge and Enphase give them. */
+function siteId(): string {
+  return String(100_000_000 + Math.floor(Math.random() * 800_000_000));
+}
+
+export async function createWorld(
+  sql: postgres.Sql,
+  name: string,
+  plan: WorldPlan,
+): Promise<ChaosWorld> {
+  const world = await newWorld(sql, name, "solaredge", plan.hoursBehind);
+  const keyring = Keyring.parse(stackEnv.ENCRYPTION_KEY);
+  const zones = plan.zones ?? ZONES;
+  /** Stores a credential and its sites as the last discovery left them. */
+  const store = async (label: string, secret: string, sites: ChaosSite[]) => {
+    const [row] = await sql<{ id: string }[]>`
+      insert into public.inverter_credentials (organization_id, source, label, secret)
+      values (${world.orgId}, 'solaredge', ${label}, ${secret}) returning id`;
+    // The discovery job its trigger queued is not this world's work.
+    await sql`delete from public.sync_jobs where credential_id = ${row.id} and kind = 'discover'`;
+    for (const s of sites) {
+      await sql`
+        insert into public.inverter_sites (organization_id, credential_id, source, vendor_site_id,
+          name, timezone, synced_through, last_success_at)
+        values (${world.orgId}, ${row.id}, 'solaredge', ${s.vendorSiteId},
+          ${`Roof ${s.vendorSiteId}`}, ${s.timeZone}, ${world.syncedFrom}, ${world.syncedFrom})`;
+    }
+    return row.id;
+  };
+  for (let c = 0; c < plan.credentials; c++) {
+    const apiKey = `chaos-secret-${crypto.randomUUID()}`;
+    const sites = Array.from({ length: plan.sitesPerCredential }, (_, i) => ({
+      vendorSiteId: siteId(),
+      timeZone: zones[(c * plan.sitesPerCredential + i) % zones.length],
+      peakPowerKw: 4 + i,
+    }));
+    await simAccount(apiKey, sites);
+    const label = `chaos ${name} ${c + 1}`;
+    const id = await store(label, await keyring.encrypt(JSON.stringify({ apiKey })), sites);
+    world.credentials.push({ id, label, apiKey, sites });
+  }
+  for (const kind of plan.bad ?? []) {
+    const label = `chaos ${name} broken ${kind}`;
+    const sites = [{ vendorSiteId: siteId(), timeZone: "UTC", peakPowerKw: 5 }];
+    const id = await store(label, await BAD[kind].secret(keyring), sites);
+    // No key was ever given for it: nothing the checker could find.
+    world.credentials.push({ id, label, apiKey: "", sites, refused: BAD[kind].refused });
+  }
+  // The world begins once it is seeded.
+  world.startedAt = world.lastCycleAt = new Date();
+  return world;
 }
 
 function simAccount(apiKey: string, sites: ChaosSite[]) {
@@ -246,7 +258,7 @@ export async function cycle(
     }
     if (q.running > 0) {
       // Held by a worker that no longer runs (killed): the clock moves on to its lease's expiry.
-      if ((await activeInvocations().catch(() => 1)) === 0) {
+      if ((await activeInvocations()) === 0) {
         deadSince ??= Date.now();
         if (Date.now() - deadSince > 3000) {
           await sql`
@@ -316,20 +328,15 @@ export async function createEnphaseWorld(
   name: string,
   plan: { owners: number; sitesPerOwner: number; hoursBehind: number },
 ): Promise<ChaosWorld> {
-  const tag = crypto.randomUUID().slice(0, 8);
-  const [org] = await sql<{ id: string }[]>`
-    insert into public.organizations (name) values (${`${CHAOS_ORG_PREFIX}${name} ${tag}`})
-    returning id`;
-  const syncedFrom = new Date(Math.floor(Date.now() / HOUR) * HOUR - plan.hoursBehind * HOUR);
-  const owners: ChaosWorld["owners"] = [];
+  const world = await newWorld(sql, name, "enphase", plan.hoursBehind);
   for (let o = 0; o < plan.owners; o++) {
-    const email = `chaos-${tag}-${o + 1}@example.test`;
+    const email = `chaos-${crypto.randomUUID()}@example.test`;
     const sites = Array.from({ length: plan.sitesPerOwner }, (_, i) => ({
-      vendorSiteId: String(100_000_000 + Math.floor(Math.random() * 800_000_000)),
+      vendorSiteId: siteId(),
       timeZone: ZONES[(o + i) % ZONES.length],
       peakPowerKw: 5 + i,
     }));
-    await post(`http://127.0.0.1:${stackPorts.enphase}/_sim/users`, {
+    await post(`${simUrl("enphase")}/users`, {
       email,
       password: "chaos-password",
       systems: sites.map((s) => ({
@@ -339,24 +346,15 @@ export async function createEnphaseWorld(
         peakPowerKw: s.peakPowerKw,
       })),
     });
-    const owner = await connectOwner("enphase", org.id, email, `chaos ${name} ${o + 1}`);
-    owners.push({ credentialId: owner.credentialId, email, sites });
+    const owner = await connectOwner("enphase", world.orgId, email, `chaos ${name} ${o + 1}`);
+    world.owners.push({ credentialId: owner.credentialId, email, sites });
   }
   await sql`
-    update public.inverter_sites set synced_through = ${syncedFrom}, last_success_at = ${syncedFrom}
-    where organization_id = ${org.id}`;
-  await sql`delete from public.sync_jobs where organization_id = ${org.id}`;
-  const now = new Date();
-  return {
-    orgId: org.id,
-    name,
-    source: "enphase",
-    owners,
-    credentials: [],
-    syncedFrom,
-    startedAt: now,
-    lastCycleAt: now,
-    resyncs: [],
-    cycles: 0,
-  };
+    update public.inverter_sites
+    set synced_through = ${world.syncedFrom}, last_success_at = ${world.syncedFrom}
+    where organization_id = ${world.orgId}`;
+  await sql`delete from public.sync_jobs where organization_id = ${world.orgId}`;
+  // The world begins once its owners are connected.
+  world.startedAt = world.lastCycleAt = new Date();
+  return world;
 }
