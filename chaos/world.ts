@@ -8,15 +8,15 @@
  */
 import type postgres from "postgres";
 import { Keyring } from "../shared/keyring.ts";
-import { stackEnv, stackPorts } from "../local/stack_env.ts";
-import { activeInvocations, setLatency } from "../bench/measure.ts";
+import { stackEnv } from "../local/stack_env.ts";
+import { activeInvocations, S3_PROXY, setLatency } from "../bench/measure.ts";
 import { connectOwner } from "../local/connect_owner.ts";
 import { simUrl } from "../bench/seed.ts";
 
 export const CHAOS_ORG_PREFIX = "Chaos ";
 const HOUR = 3_600_000;
 export const SIM = simUrl("solaredge");
-export const S3_FAULTS = `http://127.0.0.1:${stackPorts.s3Faults}/_faults`;
+export const S3_FAULTS = `${S3_PROXY}/_faults`;
 
 export interface ChaosSite {
   vendorSiteId: string;
