@@ -117,7 +117,8 @@ export function createJobStore(sql: Sql): JobStore {
             ${windows.map((w) => w.to.toISOString())}::timestamptz[]) as ids`;
         return row.ids;
       } catch (error) {
-        // The function's refusals say what to do (a sync of the site is running: try later).
+        // The function's refusals name the problem (the site deleted since the request found it,
+        // a window that ends before it starts): the caller's to fix, never a 500.
         const message = (error as Error).message;
         if (message.startsWith("Cannot queue")) throw new RequestError(409, message);
         throw error;

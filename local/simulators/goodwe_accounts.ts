@@ -69,7 +69,7 @@ function validPlant(where: string, plant: SimPlant, anyId: boolean): SimPlant {
   }
   // GoodWe plant ids are the UUIDs seen in the portal's URLs (vendors.md §4.3).
   if (typeof plant.id !== "string" || (anyId ? plant.id === "" : !UUID.test(plant.id))) {
-    throw new TypeError(`${where}: plant id must be a UUID`);
+    throw new TypeError(`${where}: plant id must be ${anyId ? "a non-empty text" : "a UUID"}`);
   }
   if (typeof plant.name !== "string") {
     throw new TypeError(`${where}: plant ${plant.id} needs a name`);

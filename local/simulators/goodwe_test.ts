@@ -267,6 +267,6 @@ Deno.test("GoodWe sim takes any plant id only from an account marked hostilePlan
   sim.addAccount({ ...hostile, hostilePlantIds: true } as never);
   assert.throws(
     () => sim.addAccount({ ...hostile, hostilePlantIds: true, plants: [{ ...AMSTERDAM, id: "" }] }),
-    /plant id must be a UUID/,
+    /plant id must be a non-empty text/,
   );
 });
