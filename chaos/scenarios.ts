@@ -168,10 +168,11 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "s3-timeout",
-    faults: "a put with no answer for 25 s (the put gives up at 20 s)",
+    faults:
+      "a put whose 3 attempts get no answer for 25 s (each gives up at 6.7 s, the put at 20 s)",
     arm: async () => {
-      await post(S3_FAULTS, { kind: "timeout", count: 1, hangMs: 25_000 });
-      return 1;
+      await post(S3_FAULTS, { kind: "timeout", count: 3, hangMs: 25_000 });
+      return 3;
     },
   },
   {

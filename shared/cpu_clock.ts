@@ -18,3 +18,25 @@ export const processCpuMs: CpuClock = () => {
     return 0;
   }
 };
+
+/**
+ * The clock read at most once per `everyMs` of wall time: the queue asks before every site, and
+ * each read is a system call that cost more than the decision it feeds. A budget checked against
+ * a reading 20 ms old overshoots by at most the CPU of those 20 ms.
+ */
+export function sampledEvery(
+  clock: CpuClock,
+  everyMs = 20,
+  wallMs: () => number = () => performance.now(),
+): CpuClock {
+  let readAt = -Infinity;
+  let value = 0;
+  return () => {
+    const t = wallMs();
+    if (t - readAt >= everyMs) {
+      value = clock();
+      readAt = t;
+    }
+    return value;
+  };
+}

@@ -6,7 +6,7 @@
  * one run, recorded by the run's writer (run_recorder.ts).
  */
 import { type RunControl, runCredential } from "./credential_run.ts";
-import { type CpuClock, processCpuMs } from "./cpu_clock.ts";
+import { type CpuClock, processCpuMs, sampledEvery } from "./cpu_clock.ts";
 import type { ClaimedJob, JobEnd, JobStore } from "./job_store.ts";
 import type { Logger } from "./logger.ts";
 import { mapLimit } from "./pool.ts";
@@ -63,7 +63,7 @@ export async function runQueue<S>(
   const now = deps.now ?? (() => new Date());
   const source = deps.adapter.spec.source;
   const log = deps.logger.scope({ run: options.runId, source, owner: options.owner });
-  const cpuMs = deps.cpuMs ?? processCpuMs;
+  const cpuMs = deps.cpuMs ?? sampledEvery(processCpuMs);
   const cpu0 = cpuMs();
   const cpuSpent = (share: number) =>
     options.cpuBudgetMs !== undefined && cpuMs() - cpu0 >= share * options.cpuBudgetMs;

@@ -74,6 +74,9 @@ Deno.test("offsetMinutes agrees with Intl at every minute around DST changes, ca
     ["America/New_York", "2026-11-01T04:00:00Z"],
     ["Australia/Lord_Howe", "2026-04-04T13:00:00Z"], // a 30-minute change
     ["Asia/Kathmandu", "2026-06-01T00:00:00Z"],
+    ["America/St_Johns", "2026-11-01T03:00:00Z"], // -02:30 to -03:30
+    ["Pacific/Chatham", "2026-04-04T13:00:00Z"], // +13:45 to +12:45
+    ["UTC", "2026-06-01T00:00:00Z"],
   ] as const;
   for (const [zone, start] of days) {
     // Twice over: the second pass reads the cache the first one filled.

@@ -49,25 +49,31 @@ export function createSiteStore(sql: Sql): SiteStore {
     },
 
     async reconcileSites(credential, sites) {
-      const ids = sites.map((s) => s.vendorSiteId);
-      await sql.begin(async (tx) => {
-        for (const s of sites) {
-          await tx`
-            insert into public.inverter_sites
-              (organization_id, credential_id, source, vendor_site_id, name, timezone)
-            values (${credential.organization_id}, ${credential.id}, ${credential.source},
-                    ${s.vendorSiteId}, ${s.name ?? null}, ${s.timezone ?? null})
-            on conflict (credential_id, vendor_site_id) do update
-            set name = coalesce(excluded.name, inverter_sites.name),
-                timezone = coalesce(excluded.timezone, inverter_sites.timezone),
-                active = true,
-                updated_at = now()`;
-        }
-        await tx`
-          update public.inverter_sites set active = false, updated_at = now()
-          where credential_id = ${credential.id} and active
-            and not (vendor_site_id = any(${ids}::text[]))`;
-      });
+      const listed = distinctSites(sites);
+      const ids = listed.map((s) => s.vendorSiteId);
+      // One statement for the whole list: a round trip per site was most of a listing's CPU. The
+      // upsert and the deactivation touch disjoint rows, so one snapshot serves both.
+      await sql`
+        with listed as (
+          select * from unnest(${ids}::text[], ${listed.map((s) => s.name ?? null)}::text[],
+                               ${listed.map((s) => s.timezone ?? null)}::text[])
+            as l(vendor_site_id, name, timezone)
+        ), upserted as (
+          insert into public.inverter_sites
+            (organization_id, credential_id, source, vendor_site_id, name, timezone)
+          select ${credential.organization_id}, ${credential.id}, ${credential.source},
+                 l.vendor_site_id, l.name, l.timezone
+          from listed l
+          on conflict (credential_id, vendor_site_id) do update
+          set name = coalesce(excluded.name, inverter_sites.name),
+              timezone = coalesce(excluded.timezone, inverter_sites.timezone),
+              active = true,
+              updated_at = now()
+          returning 1
+        )
+        update public.inverter_sites set active = false, updated_at = now()
+        where credential_id = ${credential.id} and active
+          and not (vendor_site_id = any(${ids}::text[]))`;
       return await store.activeSites(credential.id);
     },
 
@@ -99,4 +105,21 @@ export function createSiteStore(sql: Sql): SiteStore {
     },
   };
   return store;
+}
+
+/**
+ * One entry per vendor site id, as upserting the list one by one left it: a later listing's name
+ * or zone wins, a missing one keeps the earlier. One statement cannot upsert a row twice.
+ */
+function distinctSites(sites: VendorSite[]): VendorSite[] {
+  const byId = new Map<string, VendorSite>();
+  for (const s of sites) {
+    const seen = byId.get(s.vendorSiteId);
+    byId.set(s.vendorSiteId, {
+      vendorSiteId: s.vendorSiteId,
+      name: s.name ?? seen?.name,
+      timezone: s.timezone ?? seen?.timezone,
+    });
+  }
+  return [...byId.values()];
 }
