@@ -169,7 +169,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "s3-timeout",
     faults:
-      "a put whose 3 attempts get no answer for 25 s (each gives up at 6.7 s, the put at 20 s)",
+      "S3 attempts with no answer for 25 s, 3 (one gives up at 6.7 s and is retried; a put at 20 s)",
     arm: async () => {
       await post(S3_FAULTS, { kind: "timeout", count: 3, hangMs: 25_000 });
       return 3;

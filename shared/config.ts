@@ -96,7 +96,7 @@ export function loadConfig(
     // SUPABASE_DB_URL is the direct connection and cannot be changed on hosted, so the pooler's
     // URL comes in under a name of our own (supabase.md §5).
     dbUrl: required("SUPABASE_DB_URL (or DATABASE_URL)", env.DATABASE_URL || env.SUPABASE_DB_URL),
-    dbPoolMax: positive("DATABASE_POOL_MAX", 4),
+    dbPoolMax: positive("DATABASE_POOL_MAX", 1),
     encryptionKeys: required("ENCRYPTION_KEY"),
     awsRegion: env.AWS_REGION || "us-east-1",
     bucket: env.METER_DATA_BUCKET || "frontiermind-meter-data",

@@ -73,7 +73,7 @@ Deno.test("loadConfig prefers DATABASE_URL (the pooler) over the injected SUPABA
   assert.equal(loadConfig(full).dbUrl, full.SUPABASE_DB_URL);
   const { SUPABASE_DB_URL: _, ...noDirect } = full;
   assert.equal(loadConfig({ ...noDirect, DATABASE_URL: pooler }).dbUrl, pooler);
-  assert.equal(loadConfig(full).dbPoolMax, 4);
+  assert.equal(loadConfig(full).dbPoolMax, 1);
   assert.equal(loadConfig({ ...full, DATABASE_POOL_MAX: "2" }).dbPoolMax, 2);
   assert.throws(() => loadConfig({ ...full, DATABASE_POOL_MAX: "0" }), /DATABASE_POOL_MAX/);
 });

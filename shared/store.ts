@@ -24,9 +24,10 @@ export type { SiteRow, SiteStore } from "./stores/sites.ts";
 
 export type Store = CredentialStore & SiteStore & RunStore & BudgetStore;
 
-export function createStore(sql: Sql): Store {
+/** `locks`: the connections of the row-lock transactions (createCredentialStore). */
+export function createStore(sql: Sql, locks: Sql = sql): Store {
   return {
-    ...createCredentialStore(sql),
+    ...createCredentialStore(sql, locks),
     ...createSiteStore(sql),
     ...createRunStore(sql),
     ...createBudgetStore(sql),

@@ -54,7 +54,12 @@ export interface CredentialStore {
   ): Promise<void>;
 }
 
-export function createCredentialStore(sql: Sql): CredentialStore {
+/**
+ * `locks` runs the row-lock transactions: a transaction holds its connection until it commits,
+ * and a token renewal inside one still reserves its call through `sql`, which must then not wait
+ * behind it (a one-connection pool would). Connected only when a lock is first taken.
+ */
+export function createCredentialStore(sql: Sql, locks: Sql = sql): CredentialStore {
   return {
     async credentials(source, credentialId) {
       return await sql<CredentialRow[]>`
@@ -99,7 +104,7 @@ export function createCredentialStore(sql: Sql): CredentialStore {
     },
 
     async withCredentialLock(id, decide) {
-      return await sql.begin(async (tx) => {
+      return await locks.begin(async (tx) => {
         const [row] = await tx<CredentialRow[]>`
           select id, organization_id, source, label, secret, status, plan
           from public.inverter_credentials where id = ${id} for update`;
