@@ -26,8 +26,8 @@ export interface QueueOptions {
   /** A second guard on the CPU budget: no job is claimed once this many sites were worked. */
   maxSites: number;
   /**
-   * This invocation's CPU budget in ms (the Edge limit is 2,000): no job is claimed once 30 % of
-   * it is spent, and no site starts once 60 % is, so the sites in flight finish well inside it.
+   * This invocation's CPU budget in ms (the Edge limit is 2,000): no job is claimed once 40 % of
+   * it is spent, and no site starts once 70 % is, so the sites in flight finish well inside it.
    */
   cpuBudgetMs?: number;
   leaseSeconds: number;
@@ -53,8 +53,8 @@ const HEARTBEAT_S = 30;
 const TIME_LIMIT = "Run stopped before the time limit; the job goes back to the queue";
 const CPU_LIMIT = "Run stopped before the CPU limit; the job goes back to the queue";
 /** Shares of the CPU budget at which claims stop, and then new sites. */
-const CLAIM_SHARE = 0.3;
-const SITE_SHARE = 0.6;
+const CLAIM_SHARE = 0.4;
+const SITE_SHARE = 0.7;
 
 export async function runQueue<S>(
   deps: QueueDeps<S>,

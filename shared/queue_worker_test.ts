@@ -190,8 +190,8 @@ Deno.test("near the CPU budget no job is claimed and no site starts; the job goe
     job("j1", "good", siteIds("good")),
     job("j2", "other", siteIds("other")),
   ]);
-  // Every read of the clock finds 400 ms more spent: 30 % of 2,000 is passed at the second
-  // claim check, 60 % before the second site starts.
+  // Every read of the clock finds 400 ms more spent: 40 % of 2,000 is passed at the second
+  // claim check, 70 % before the second site starts.
   let cpu = 0;
   const summary = await runQueue(
     { ...deps, jobs: q.store, cpuMs: () => (cpu += 400) - 400 },
