@@ -147,7 +147,7 @@ export function createFetcherApp<S>(
           maxSites: config.queueMaxSites,
           cpuBudgetMs: config.cpuLimitMs,
           leaseSeconds: config.queueLeaseSeconds,
-          claimBatch: 4,
+          claimBatch: config.queueClaimBatch,
           deferSeconds: 15 * 60,
         })
       ).finally(() => leave?.());

@@ -32,6 +32,12 @@ export interface Config {
   queueMaxSites: number;
   /** Seconds a claimed job's lease lasts; renewed every third of it while the job runs. */
   queueLeaseSeconds: number;
+  /**
+   * Jobs one queue invocation claims at once. The dispatcher posts one invocation per
+   * `sync_dispatch_settings.jobs_per_invocation` due jobs (2): a claim of more left the others
+   * it started with nothing to do but boot.
+   */
+  queueClaimBatch: number;
   baseUrls: Readonly<Record<string, string | undefined>>;
   /** Each vendor's app settings: every `<VENDOR>_*` variable, e.g. ENPHASE_CLIENT_ID. */
   vendors: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
@@ -111,6 +117,7 @@ export function loadConfig(
     cpuLimitMs: positive("EDGE_CPU_MS", 2000),
     queueMaxSites: positive("QUEUE_MAX_SITES", 400),
     queueLeaseSeconds: positive("QUEUE_LEASE_S", 120),
+    queueClaimBatch: positive("QUEUE_CLAIM_BATCH", 2),
     baseUrls: Object.fromEntries(
       SOURCES.map((s) => [s, env[VENDORS[s].baseUrlEnv] || undefined]),
     ),

@@ -120,6 +120,8 @@ Deno.test("loadConfig reads the plan's wall clock and the queue's budgets", () =
   assert.equal(defaults.wallClockSeconds, 150);
   assert.equal(defaults.queueMaxSites, 400);
   assert.equal(defaults.queueLeaseSeconds, 120);
+  assert.equal(defaults.queueClaimBatch, 2);
+  assert.equal(loadConfig({ ...full, QUEUE_CLAIM_BATCH: "4" }).queueClaimBatch, 4);
   const paid = loadConfig({ ...full, EDGE_WALL_CLOCK_S: "400", QUEUE_MAX_SITES: "250" });
   assert.equal(paid.wallClockSeconds, 400);
   assert.equal(paid.queueMaxSites, 250);
