@@ -5,6 +5,8 @@
  * them alike; the figures are ratios against the SDK as the functions first used it.
  *
  * - `sdk-node`: `@aws-sdk/client-s3` with its default request handler (node:http in Deno);
+ * - `sdk-cached`: the same with `cacheMiddleware` (the stack resolved once per command type), as
+ *   the functions' store sends it (shared/s3.ts);
  * - `sdk-fetch`: the same client over `@smithy/fetch-http-handler` (the runtime's own fetch);
  * - `aws4fetch`: a SigV4 signer over fetch, no SDK.
  */
@@ -25,7 +27,7 @@ const credentials = { accessKeyId: "bench", secretAccessKey: "bench-secret" };
 
 type Put = (key: string, body: string) => Promise<void>;
 
-function sdk(endpoint: string, handler?: FetchHttpHandler): Put {
+function sdk(endpoint: string, handler?: FetchHttpHandler, cacheMiddleware = false): Put {
   const client = new S3Client({
     region: "us-east-1",
     endpoint,
@@ -34,6 +36,7 @@ function sdk(endpoint: string, handler?: FetchHttpHandler): Put {
     responseChecksumValidation: "WHEN_REQUIRED",
     credentials,
     ...(handler ? { requestHandler: handler } : {}),
+    cacheMiddleware,
   });
   return async (key, body) => {
     await client.send(
@@ -117,6 +120,7 @@ export async function runS3Upload(
     admin.destroy();
     const ways: Array<[string, Put]> = [
       ["sdk-node", sdk(moto.endpoint)],
+      ["sdk-cached", sdk(moto.endpoint, undefined, true)],
       ["sdk-fetch", sdk(moto.endpoint, new FetchHttpHandler({ keepAlive: true }))],
       ["aws4fetch", signer(moto.endpoint)],
     ];

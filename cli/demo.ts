@@ -92,6 +92,15 @@ async function main(): Promise<number> {
     const vendorsSeen = new Set(status.map((r) => r.source)).size;
     const ok = status.length > 0 && synced === status.length && stored === status.length &&
       vendorsSeen === VENDORS.length;
+    if (!ok) {
+      // What the queue holds for the demo says why a site is missing or unsynced.
+      const jobs = await sql`
+        select j.source, j.status, count(*)::int as jobs, max(j.last_error) as last_error
+        from public.sync_jobs j where j.organization_id = ${orgId}
+        group by 1, 2 order by 1, 2`;
+      console.log("\nThe demo's jobs:");
+      console.table(jobs.map((j) => ({ ...j, last_error: j.last_error ?? "" })));
+    }
     console.log(
       `\nDemo ${ok ? "succeeded" : "FAILED"} in ${
         ((performance.now() - started) / 1000).toFixed(1)
@@ -126,6 +135,7 @@ async function dispatchUntilDone(
 ): Promise<string[]> {
   const commands = await Promise.all(VENDORS.map((v) => cronCommand(sql, `${v}-dispatch`)));
   let posted = 0;
+  let requeued = 0;
   await poll("the demo's queued jobs", async () => {
     const [open] = await sql`
       select count(*)::int as jobs,
@@ -135,7 +145,20 @@ async function dispatchUntilDone(
     const [running] = await sql`
       select count(*)::int as n from public.sync_runs
       where source = any(${VENDORS}::text[]) and started_at >= ${since} and status = 'running'`;
-    if (open.jobs === 0 && running.n === 0) return true;
+    if (open.jobs === 0 && running.n === 0) {
+      // A credential still without sites had its discovery cut short (a cold stack's first
+      // calls): queued again, a few times, before the demo reports what it has.
+      const [bare] = await sql`
+        select count(*)::int as n from public.inverter_credentials c
+        where c.organization_id = ${orgId} and c.status = 'active'
+          and not exists (select 1 from public.inverter_sites s
+                          where s.credential_id = c.id and s.active)`;
+      if (bare.n === 0 || requeued >= 3) return true;
+      requeued++;
+      console.log(`${bare.n} demo credentials have no sites yet: firing the enqueue again`);
+      for (const vendor of VENDORS) await sql.unsafe(await cronCommand(sql, `${vendor}-enqueue`));
+      return false;
+    }
     if (open.due > 0 && running.n === 0) {
       for (const command of commands) {
         const [fired] = await sql.unsafe(command);
