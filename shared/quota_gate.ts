@@ -60,6 +60,7 @@ export function windowEnd(period: QuotaPeriod, at: number): number {
 export class QuotaGate {
   #store: QuotaReservations;
   #held = new Map<string, Held>();
+  #reserving = new Map<string, Promise<{ n: number; reopens: Date | null }>>();
   #observed = new Map<string, number>();
 
   constructor(store: QuotaReservations) {
@@ -70,21 +71,35 @@ export class QuotaGate {
     if (all.length === 0) return;
     const budgets = tightest(all);
     const key = budgets.map((b) => `${b.scope}|${b.period}|${b.limit}`).join(",");
-    for (let waits = 0;; waits++) {
+    for (let waits = 0;;) {
       const now = o.now();
       const held = this.#held.get(key);
       if (held && held.calls > 0 && now < held.until) {
         held.calls--;
         return;
       }
-      let n = chunkFor(budgets);
-      let reopens = await this.#store.reserveQuotas(budgets, n);
-      if (reopens && n > 1) reopens = await this.#store.reserveQuotas(budgets, n = 1);
+      // Concurrent calls wait for the one reservation under way and share it: each reserving a
+      // chunk of its own spent a window several times faster than calls were made.
+      const pending = this.#reserving.get(key);
+      if (pending) {
+        await pending.catch(() => {});
+        continue;
+      }
+      // A second before the window's end, so a clock a little behind the database's never
+      // spends a reservation of one window in the next; in that last second, one call at a time,
+      // since a chunk reserved then would lapse unspent.
+      const until = Math.min(...budgets.map((b) => windowEnd(b.period, now))) - 1_000;
+      const reserving = this.#reserve(budgets, now < until ? chunkFor(budgets) : 1);
+      this.#reserving.set(key, reserving);
+      let granted: { n: number; reopens: Date | null };
+      try {
+        granted = await reserving;
+      } finally {
+        this.#reserving.delete(key);
+      }
+      const { n, reopens } = granted;
       if (!reopens) {
-        // A second before the window's end, so a clock a little behind the database's never
-        // spends a reservation of one window in the next.
-        const until = Math.min(...budgets.map((b) => windowEnd(b.period, now))) - 1_000;
-        this.#held.set(key, { calls: n - 1, until });
+        if (n > 1) this.#held.set(key, { calls: n - 1, until });
         return;
       }
       // Spread the invocations that wait for one window, so they do not all call at its start.
@@ -98,7 +113,15 @@ export class QuotaGate {
         });
       }
       await (o.sleep ?? sleep)(wait);
+      waits++;
     }
+  }
+
+  /** `n` calls, or one when a chunk no longer fits the window. */
+  async #reserve(budgets: QuotaBudget[], n: number): Promise<{ n: number; reopens: Date | null }> {
+    const reopens = await this.#store.reserveQuotas(budgets, n);
+    if (reopens && n > 1) return { n: 1, reopens: await this.#store.reserveQuotas(budgets, 1) };
+    return { n, reopens };
   }
 
   /**

@@ -44,6 +44,25 @@ Deno.test("a big budget is reserved a few calls at a time and never beyond its l
   assert.ok(spent >= 20 && spent <= 21);
 });
 
+Deno.test("concurrent calls share one reservation instead of each reserving a chunk", async () => {
+  const w = world("2026-06-15T14:07:00Z");
+  const gate = new QuotaGate(w.store);
+  const budget: QuotaBudget[] = [{ scope: "a", period: "minute", limit: 300 }];
+  await Promise.all(Array.from({ length: 20 }, () => gate.take(budget, w.options())));
+  assert.deepEqual(w.reserved, [7, 7, 7]);
+  const spent = [...w.store.budgets.values()].reduce((a, b) => a + b, 0);
+  assert.equal(spent, 21);
+});
+
+Deno.test("in a window's last second calls are reserved one at a time", async () => {
+  const w = world("2026-06-15T14:07:59.400Z");
+  const gate = new QuotaGate(w.store);
+  const budget: QuotaBudget[] = [{ scope: "a", period: "minute", limit: 300 }];
+  for (let i = 0; i < 3; i++) await gate.take(budget, w.options());
+  assert.deepEqual(w.reserved, [1, 1, 1]);
+  assert.equal(w.store.budgets.get(`a|minute|${windowEnd("minute", w.now())}`), 3);
+});
+
 Deno.test("a full minute waits for the next one when that fits the deadline", async () => {
   const w = world("2026-06-15T14:07:30Z");
   const gate = new QuotaGate(w.store);
