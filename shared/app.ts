@@ -127,8 +127,13 @@ export function createFetcherApp<S>(
     let work: Promise<unknown>;
     if (request.queue) {
       const owner = `${source}:${runId}`;
-      // On `beforeunload` the jobs go back to the queue at once, instead of at lease expiry.
-      const leave = rt.invocation?.onRelease(() => rt.jobs!.release(owner));
+      // On `beforeunload` the jobs go back to the queue at once, instead of at lease expiry, and
+      // this run stops calling the vendors before another invocation takes its credentials.
+      const stopping = new AbortController();
+      const leave = rt.invocation?.onRelease(() => {
+        stopping.abort();
+        return rt.jobs!.release(owner);
+      });
       // The cadence comes first: the next enqueue reads it. A planner that fails slows nothing.
       const planned = planSiteCadences({
         spec: adapter.spec,
@@ -149,6 +154,7 @@ export function createFetcherApp<S>(
           leaseSeconds: config.queueLeaseSeconds,
           claimBatch: config.queueClaimBatch,
           deferSeconds: 15 * 60,
+          signal: stopping.signal,
         })
       ).finally(() => leave?.());
     } else {

@@ -78,12 +78,12 @@ export async function fetchWithRetry(req: HttpRequest, options: HttpOptions = {}
       if (delay >= left(o)) throw new OutOfTimeError(req.label, { cause: lastError?.message });
       if (delay > 0) await o.sleep(delay);
     }
-    if (o.signal?.aborted) {
-      throw new RetriableError(`Cannot call ${req.label}: the run was stopped`);
-    }
     if (left(o) <= 0) throw new OutOfTimeError(req.label, { cause: lastError?.message });
     await o.pacer?.take(o.deadline, req.label);
     await o.beforeAttempt?.();
+    // Checked after the waits, which a stop can fall in. A stopped run is out of time, like one
+    // past its deadline: its sites are skipped, not failed.
+    if (o.signal?.aborted) throw new OutOfTimeError(req.label, { cause: "the run was stopped" });
     o.onAttempt?.();
     const result = await attemptOnce(req, o).catch((error: unknown) => {
       if (error instanceof RetriableError) return error;
@@ -123,7 +123,7 @@ async function attemptOnce(req: HttpRequest, o: Required<HttpOptions>): Promise<
     });
     text = await response.text();
   } catch (cause) {
-    if (timeout.aborted && ms < o.timeoutMs) {
+    if (o.signal?.aborted || (timeout.aborted && ms < o.timeoutMs)) {
       throw new OutOfTimeError(req.label, { cause: redactCause(cause) });
     }
     const what = timeout.aborted ? `timed out after ${o.timeoutMs} ms` : "network error";

@@ -35,6 +35,12 @@ export interface QueueOptions {
   claimBatch: number;
   /** How long a job the vendor paused waits when the pause names no time of its own. */
   deferSeconds: number;
+  /**
+   * Aborted when the worker is told to stop (`beforeunload`) and its leases go back: no claim,
+   * site or vendor call starts after it, and calls in flight end, since another invocation may
+   * take the credential at once and a key's calls from both would overspend its limit.
+   */
+  signal?: AbortSignal;
 }
 
 export interface QueueDeps<S> extends RunDeps<S> {
@@ -52,6 +58,7 @@ export interface QueueSummary extends RunSummary {
 const HEARTBEAT_S = 30;
 const TIME_LIMIT = "Run stopped before the time limit; the job goes back to the queue";
 const CPU_LIMIT = "Run stopped before the CPU limit; the job goes back to the queue";
+const STOPPING = "Run stopped: the function is shutting down; the job goes back to the queue";
 /** Shares of the CPU budget at which claims stop, and then new sites. */
 const CLAIM_SHARE = 0.4;
 const SITE_SHARE = 0.7;
@@ -71,7 +78,13 @@ export async function runQueue<S>(
   const control: RunControl = {
     stopReason: () =>
       stopReason ??
-        (now() >= options.deadline ? TIME_LIMIT : cpuSpent(SITE_SHARE) ? CPU_LIMIT : undefined),
+        (options.signal?.aborted
+          ? STOPPING
+          : now() >= options.deadline
+          ? TIME_LIMIT
+          : cpuSpent(SITE_SHARE)
+          ? CPU_LIMIT
+          : undefined),
     stop: (reason) => void (stopReason ??= reason),
   };
   const outcomes: CredentialOutcome[] = [];
@@ -87,9 +100,12 @@ export async function runQueue<S>(
   }, heartbeatMs(options.leaseSeconds));
   let released = 0;
   try {
+    const work = options.signal
+      ? { ...deps, http: { ...deps.http, signal: options.signal } }
+      : deps;
     while (
-      !stopReason && now() < options.claimUntil && sitesWorked < options.maxSites &&
-      !cpuSpent(CLAIM_SHARE)
+      !stopReason && !options.signal?.aborted && now() < options.claimUntil &&
+      sitesWorked < options.maxSites && !cpuSpent(CLAIM_SHARE)
     ) {
       const claimed = await deps.jobs.claim(
         source,
@@ -105,7 +121,7 @@ export async function runQueue<S>(
       }
       await mapLimit([...byCredential.values()], options.claimBatch, async (jobs) => {
         for (const job of jobs) {
-          const result = await runJob(deps, options, job, control, log, now);
+          const result = await runJob(work, options, job, control, log, now);
           sitesWorked += job.siteIds.length;
           if (result.outcome) {
             outcomes.push(result.outcome);

@@ -184,6 +184,37 @@ Deno.test("sites the time limit skipped leave their job to be released, not fail
   for (const s of store.sites) assert.equal(s.consecutive_failures, 0);
 });
 
+Deno.test("a run told to stop makes no vendor call and claims nothing after it; its sites are skipped", async () => {
+  const { store, deps, siteIds } = await world();
+  const q = memoryJobs([
+    job("j1", "good", siteIds("good")),
+    job("j2", "other", siteIds("other")),
+  ]);
+  const stopping = new AbortController();
+  let calls = 0;
+  const fetch = deps.http.fetch;
+  const http = {
+    ...deps.http,
+    // The stop arrives while the first vendor call is in flight (beforeunload, leases released).
+    fetch: ((u: string, i?: RequestInit) => {
+      calls++;
+      stopping.abort();
+      return fetch(u, i);
+    }) as typeof globalThis.fetch,
+  };
+  const summary = await runQueue({ ...deps, http, jobs: q.store }, {
+    ...OPTIONS,
+    claimBatch: 1,
+    signal: stopping.signal,
+  });
+  assert.equal(calls, 1);
+  assert.equal(q.log.claims, 1, "nothing claimed after the stop");
+  assert.equal(q.ended.size, 0, "the job goes back to the queue, neither failed nor succeeded");
+  assert.ok(summary.sites.length > 0);
+  assert.ok(summary.sites.every((s) => s.status === "skipped"), JSON.stringify(summary.sites));
+  for (const s of store.sites) assert.equal(s.consecutive_failures, 0);
+});
+
 Deno.test("near the CPU budget no job is claimed and no site starts; the job goes back", async () => {
   const { store, deps, siteIds } = await world();
   const q = memoryJobs([

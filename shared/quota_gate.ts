@@ -7,7 +7,7 @@
  * A refusal waits for the window to reopen when that fits the run's deadline; otherwise the call
  * is refused with `RetriableError` and its job is deferred to the reopening, never failed.
  */
-import { RetriableError } from "./errors.ts";
+import { OutOfTimeError, RetriableError } from "./errors.ts";
 import type { QuotaBudget, QuotaPeriod } from "./quota_plan.ts";
 import { sleep } from "./sleep.ts";
 
@@ -85,11 +85,20 @@ export class QuotaGate {
         await pending.catch(() => {});
         continue;
       }
-      // A second before the window's end, so a clock a little behind the database's never
-      // spends a reservation of one window in the next; in that last second, one call at a time,
-      // since a chunk reserved then would lapse unspent.
-      const until = Math.min(...budgets.map((b) => windowEnd(b.period, now))) - 1_000;
-      const reserving = this.#reserve(budgets, now < until ? chunkFor(budgets) : 1);
+      // Calls stop a second before the window's end: a call counted in one window must reach the
+      // vendor inside it, after its latency and a clock a little behind the database's. One sent
+      // in the last second lands in the next window, which we then fill: a 429 of our own.
+      const end = Math.min(...budgets.map((b) => windowEnd(b.period, now)));
+      const until = end - 1_000;
+      if (now >= until) {
+        const wait = end - now + Math.floor((o.random ?? Math.random)() * 250);
+        if (o.deadline !== undefined && now + wait >= o.deadline) {
+          throw new OutOfTimeError(o.label, { cause: "the budget's window ends within a second" });
+        }
+        await (o.sleep ?? sleep)(wait);
+        continue;
+      }
+      const reserving = this.#reserve(budgets, chunkFor(budgets));
       this.#reserving.set(key, reserving);
       let granted: { n: number; reopens: Date | null };
       try {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RetriableError } from "./errors.ts";
+import { OutOfTimeError, RetriableError } from "./errors.ts";
 import { QuotaGate, windowEnd } from "./quota_gate.ts";
 import type { QuotaBudget } from "./quota_plan.ts";
 import { memoryStore } from "./testing/memory_store.ts";
@@ -54,13 +54,23 @@ Deno.test("concurrent calls share one reservation instead of each reserving a ch
   assert.equal(spent, 21);
 });
 
-Deno.test("in a window's last second calls are reserved one at a time", async () => {
+Deno.test("no call starts in a window's last second: it waits for the next window", async () => {
   const w = world("2026-06-15T14:07:59.400Z");
   const gate = new QuotaGate(w.store);
   const budget: QuotaBudget[] = [{ scope: "a", period: "minute", limit: 300 }];
-  for (let i = 0; i < 3; i++) await gate.take(budget, w.options());
-  assert.deepEqual(w.reserved, [1, 1, 1]);
-  assert.equal(w.store.budgets.get(`a|minute|${windowEnd("minute", w.now())}`), 3);
+  await gate.take(budget, w.options());
+  assert.deepEqual(w.slept, [600]);
+  assert.equal(w.now(), Date.parse("2026-06-15T14:08:00Z"));
+  const first = windowEnd("minute", Date.parse("2026-06-15T14:07:59Z"));
+  assert.equal(w.store.budgets.get(`a|minute|${first}`), undefined);
+  assert.equal(w.store.budgets.get(`a|minute|${windowEnd("minute", w.now())}`), 7);
+  // Past the deadline the call is left to the next run (the site skipped, not failed).
+  const late = world("2026-06-15T14:07:59.400Z");
+  await assert.rejects(
+    new QuotaGate(late.store).take(budget, late.options(Date.parse("2026-06-15T14:07:59.800Z"))),
+    (e: unknown) => e instanceof OutOfTimeError,
+  );
+  assert.deepEqual(late.reserved, []);
 });
 
 Deno.test("a full minute waits for the next one when that fits the deadline", async () => {
