@@ -7,6 +7,12 @@ import { OutOfTimeError, RetriableError } from "./errors.ts";
 import { sleep } from "./sleep.ts";
 
 const MINUTE = 60_000;
+/**
+ * Calls are spaced a second wider than the vendor's window: the vendor counts a call when it
+ * arrives, after a latency that varies from call to call, so two calls sent exactly a window
+ * apart can land in one window, and the call that fills it then earns a 429.
+ */
+const MARGIN_MS = 1_000;
 
 export interface PacerOptions {
   perMinute?: number;
@@ -47,11 +53,12 @@ export class MinutePacer {
       if (this.#closed && now < this.#closed.until) {
         throw new RetriableError(this.#closed.message, { retryAfterMs: this.#closed.until - now });
       }
-      this.#calls = this.#calls.filter((t) => t > now - this.#window);
+      const span = this.#window + MARGIN_MS;
+      this.#calls = this.#calls.filter((t) => t > now - span);
       const full = this.#limit !== undefined && this.#calls.length >= this.#limit;
       const wait = Math.max(
         this.#exhaustedUntil - now,
-        full ? this.#calls[0] + this.#window - now : 0,
+        full ? this.#calls[0] + span - now : 0,
       );
       if (wait <= 0) {
         this.#calls.push(now);
@@ -79,7 +86,7 @@ export class MinutePacer {
     const remaining = headers.get("x-ratelimit-remaining-minute");
     if (remaining !== null && Number(remaining) <= 0) {
       const oldest = this.#calls[0] ?? this.#now();
-      this.#exhaustedUntil = Math.max(this.#exhaustedUntil, oldest + MINUTE);
+      this.#exhaustedUntil = Math.max(this.#exhaustedUntil, oldest + MINUTE + MARGIN_MS);
     }
   }
 

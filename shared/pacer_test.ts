@@ -25,7 +25,8 @@ Deno.test("MinutePacer lets calls through until the per-minute limit, then waits
   }
   assert.deepEqual(c.sleeps, []);
   await pacer.take();
-  assert.deepEqual(c.sleeps, [57_000]);
+  // A second past the window: the vendor counts each call after a latency that varies.
+  assert.deepEqual(c.sleeps, [58_000]);
 });
 
 Deno.test("MinutePacer learns the limit and exhaustion from SolarEdge headers", async () => {
@@ -37,7 +38,7 @@ Deno.test("MinutePacer learns the limit and exhaustion from SolarEdge headers", 
   );
   c.advance(5000);
   await pacer.take();
-  assert.deepEqual(c.sleeps, [55_000]);
+  assert.deepEqual(c.sleeps, [56_000]);
 });
 
 Deno.test("MinutePacer holds every call after a 429 until Retry-After has passed", async () => {
@@ -61,7 +62,7 @@ Deno.test("MinutePacer can count over a five-minute window (SMA) and ignores min
   pacer.observe(new Headers({ "x-ratelimit-limit-minute": "100" }));
   c.advance(60_000);
   await pacer.take();
-  assert.deepEqual(c.sleeps, [180_000]);
+  assert.deepEqual(c.sleeps, [181_000]);
 });
 
 Deno.test("MinutePacer.closeFor refuses calls without sleeping until the pause ends", async () => {
