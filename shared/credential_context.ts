@@ -102,12 +102,13 @@ export async function openCredential<S>(
     });
   }
   const quotas = resolveQuotas(adapter.spec, row, vendorConfig);
-  const pacer = new MinutePacer({
-    ...quotas.pacing,
-    now: o.http?.now,
-    sleep: o.http?.sleep,
-  });
-  await seedFromOtherInvocations(pacer, quotas.budgets, adapter.spec.source, o);
+  const seedable = canSeed(quotas.budgets, adapter.spec.source, o.store);
+  const reused = seedable ? undefined : pacerFor(row.id, quotas.pacing, o);
+  const pacer = reused?.pacer ?? newPacer(quotas.pacing, o.http);
+  if (seedable) await seedFromOtherInvocations(pacer, quotas.budgets, adapter.spec.source, o);
+  else if (reused?.fresh) {
+    await seedFromHeaderBudget(pacer, quotas.headerScope, adapter.spec.source, o);
+  }
   const current = () => tokens?.secret ?? secret;
   const gate = o.store ? gateFor(o.store) : undefined;
   // Budget windows are counted on the run's clock, the one the database's `now()` follows.
@@ -204,12 +205,76 @@ async function seedFromOtherInvocations(
   o: { store?: BudgetStore; now: () => Date; http?: { now?: () => number } },
 ): Promise<void> {
   const minute = budgets.find((b) => b.period === "minute");
-  if (!o.store || !minute || vendorEntry(source).quotaScope === "app") return;
-  const use = await o.store.minuteUse(minute.scope);
+  if (!o.store || !minute || !canSeed(budgets, source, o.store)) return;
+  await seedFromMinuteUse(pacer, minute.scope, { ...o, store: o.store });
+}
+
+async function seedFromMinuteUse(
+  pacer: MinutePacer,
+  scope: string,
+  o: { store: BudgetStore; now: () => Date; http?: { now?: () => number } },
+): Promise<void> {
+  const use = await o.store.minuteUse(scope);
   // The budget's minutes are the run clock's (the database's); the pacer keeps its own clock.
   const pacerNow = (o.http?.now ?? Date.now)();
   pacer.seed(use.previous, pacerNow - (o.now().getTime() % 60_000));
   pacer.seed(use.current, pacerNow);
+}
+
+/** A credential's own minute is counted in `quota_budgets`, so a new pacer can be seeded. */
+function canSeed(budgets: QuotaBudget[], source: AdapterSpec["source"], store?: BudgetStore) {
+  return !!store && budgets.some((b) => b.period === "minute") &&
+    vendorEntry(source).quotaScope !== "app";
+}
+
+type Pacing = ReturnType<typeof resolveQuotas>["pacing"];
+type PacerClock = { now?: () => number; sleep?: (ms: number) => Promise<void> };
+
+function newPacer(pacing: Pacing, http?: PacerClock): MinutePacer {
+  return new MinutePacer({ ...pacing, now: http?.now, sleep: http?.sleep });
+}
+
+const pacers = new WeakMap<
+  BudgetStore,
+  Map<string, { pacer: MinutePacer; pacing: string; clock?: PacerClock["now"] }>
+>();
+
+/**
+ * A limit with nothing to seed from (SolarEdge's, learnt from its headers) is known only to the
+ * pacer that made the calls: a credential's next job in this worker reuses it, instead of starting
+ * empty inside the vendor's still-open window and overspending it until the headers say 0.
+ */
+function pacerFor(
+  credentialId: string,
+  pacing: Pacing,
+  o: { store?: BudgetStore; http?: PacerClock },
+): { pacer: MinutePacer; fresh: boolean } {
+  if (!o.store) return { pacer: newPacer(pacing, o.http), fresh: true };
+  let byCredential = pacers.get(o.store);
+  if (!byCredential) pacers.set(o.store, byCredential = new Map());
+  const key = JSON.stringify(pacing);
+  const held = byCredential.get(credentialId);
+  if (held && held.pacing === key && held.clock === o.http?.now) {
+    return { pacer: held.pacer, fresh: false };
+  }
+  const pacer = newPacer(pacing, o.http);
+  byCredential.set(credentialId, { pacer, pacing: key, clock: o.http?.now });
+  return { pacer, fresh: true };
+}
+
+/**
+ * A key's limit learnt from its headers is spent from `quota_budgets` under the header scope once
+ * learnt: a pacer new to this worker counts what other workers spent there, as above, and those
+ * calls hold it back as soon as its first answer names the limit.
+ */
+async function seedFromHeaderBudget(
+  pacer: MinutePacer,
+  scope: string,
+  source: AdapterSpec["source"],
+  o: { store?: BudgetStore; now: () => Date; http?: { now?: () => number } },
+): Promise<void> {
+  if (!o.store || vendorEntry(source).quotaScope === "app") return;
+  await seedFromMinuteUse(pacer, scope, { ...o, store: o.store });
 }
 
 const gates = new WeakMap<BudgetStore, QuotaGate>();

@@ -50,3 +50,86 @@ Deno.test("a takeover waits out the previous holder's calls of the last 60 s", a
   // A fresh credential waits for nothing.
   assert.equal(await firstCallWait(0, 0), 0);
 });
+
+Deno.test("a key's next job in the same worker counts the calls its limit learnt from headers saw", async () => {
+  const { store, creds, deps } = await solarEdgeWorld();
+  // SolarEdge's limit comes only from its headers (no minute budget to seed a new pacer from).
+  const fetch = (() =>
+    Promise.resolve(
+      new Response("{}", {
+        headers: { "x-ratelimit-limit-minute": "2", "x-ratelimit-remaining-minute": "1" },
+      }),
+    )) as typeof globalThis.fetch;
+  const sleeps: number[] = [];
+  let clock = WORLD_NOW.getTime();
+  const http = {
+    ...deps.http,
+    fetch,
+    now: () => clock,
+    sleep: (ms: number) => (sleeps.push(ms), (clock += ms), Promise.resolve()),
+  };
+  const open = () =>
+    openCredential(deps.adapter, creds[0], {
+      baseUrl: deps.baseUrl,
+      keyring: deps.keyring,
+      logger: deps.logger,
+      store,
+      now: () => WORLD_NOW,
+      countCall: () => {},
+      http,
+    });
+  const call = { method: "GET", url: `${deps.baseUrl}/sites`, label: "sites" } as const;
+  const first = await open();
+  await first.http(call);
+  await first.http(call);
+  assert.deepEqual(sleeps, []);
+  // The next job opens the credential again: its first call waits out the window.
+  const next = await open();
+  await next.http(call);
+  assert.deepEqual(sleeps, [61_000]);
+});
+
+Deno.test("a worker new to a key counts what other workers spent of its header-learnt limit", async () => {
+  const { store, creds, deps } = await solarEdgeWorld();
+  const fetch = (() =>
+    Promise.resolve(
+      new Response("{}", {
+        headers: { "x-ratelimit-limit-minute": "2", "x-ratelimit-remaining-minute": "1" },
+      }),
+    )) as typeof globalThis.fetch;
+  const spent = (n: number) => {
+    const real = Date.now();
+    store.budgets.set(`solaredge:key:good|minute|${windowEnd("minute", real)}`, n);
+  };
+  const run = async () => {
+    const sleeps: number[] = [];
+    let clock = WORLD_NOW.getTime();
+    const ctx = await openCredential(deps.adapter, creds[0], {
+      baseUrl: deps.baseUrl,
+      keyring: deps.keyring,
+      logger: deps.logger,
+      store: { ...store },
+      now: () => WORLD_NOW,
+      countCall: () => {},
+      http: {
+        ...deps.http,
+        fetch,
+        now: () => clock,
+        sleep: (ms: number) => (sleeps.push(ms), (clock += ms), Promise.resolve()),
+      },
+    });
+    const call = { method: "GET", url: `${deps.baseUrl}/sites`, label: "sites" } as const;
+    await ctx.http(call);
+    const second = await ctx.http(call).then(() => "sent", (e: Error) => e.message);
+    return { sleeps, second };
+  };
+  spent(0);
+  assert.deepEqual(await run(), { sleeps: [], second: "sent" });
+  // Two calls of another worker this minute: once the first answer names the limit of 2, the
+  // pacer holds the second call back for them (and the shared budget, spent, then defers it).
+  spent(2);
+  const { sleeps, second } = await run();
+  assert.equal(sleeps.length, 1);
+  assert.ok(sleeps[0] > 0);
+  assert.match(second, /call budget is spent/);
+});
