@@ -255,6 +255,7 @@ function pacerFor(
   const key = JSON.stringify(pacing);
   const held = byCredential.get(credentialId);
   if (held && held.pacing === key && held.clock === o.http?.now) {
+    held.pacer.reopen();
     return { pacer: held.pacer, fresh: false };
   }
   const pacer = newPacer(pacing, o.http);

@@ -103,4 +103,12 @@ export class MinutePacer {
   closeFor(ms: number, message: string): void {
     this.#closed = { until: this.#now() + ms, message };
   }
+
+  /**
+   * Ends a `closeFor` pause: a pacer kept for a credential's next job keeps its calls and limit,
+   * but the pause went with the job that was deferred for it, and the next job asks the vendor.
+   */
+  reopen(): void {
+    this.#closed = undefined;
+  }
 }

@@ -73,4 +73,8 @@ Deno.test("MinutePacer.closeFor refuses calls without sleeping until the pause e
   assert.deepEqual(c.sleeps, []);
   c.advance(3_600_000);
   assert.equal(await pacer.take(), 0);
+  // reopen() ends a pause before its time (a kept pacer's next job asks the vendor itself).
+  pacer.closeFor(3_600_000, "Cannot call X: the month is spent");
+  pacer.reopen();
+  assert.equal(await pacer.take(), 0);
 });
