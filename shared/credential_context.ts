@@ -102,13 +102,7 @@ export async function openCredential<S>(
     });
   }
   const quotas = resolveQuotas(adapter.spec, row, vendorConfig);
-  const seedable = canSeed(quotas.budgets, adapter.spec.source, o.store);
-  const reused = seedable ? undefined : pacerFor(row.id, quotas.pacing, o);
-  const pacer = reused?.pacer ?? newPacer(quotas.pacing, o.http);
-  if (seedable) await seedFromOtherInvocations(pacer, quotas.budgets, adapter.spec.source, o);
-  else if (reused?.fresh) {
-    await seedFromHeaderBudget(pacer, quotas.headerScope, adapter.spec.source, o);
-  }
+  const pacer = await credentialPacer(row.id, quotas, adapter.spec.source, o);
   const current = () => tokens?.secret ?? secret;
   const gate = o.store ? gateFor(o.store) : undefined;
   // Budget windows are counted on the run's clock, the one the database's `now()` follows.
@@ -197,34 +191,42 @@ export async function openCredential<S>(
  * turns): its calls of the last two UTC minutes, as `quota_budgets` recorded them, count too, each
  * as late as it can have been made (the previous minute's at this minute's start, this minute's
  * now), so a takeover never sends more than the limit in any 60 s.
+ *
+ * A limit learnt from the vendor's headers (SolarEdge's) has no configured budget: it is spent
+ * under the header scope once learnt, and is otherwise known only to the pacer that made the
+ * calls. So a credential's next job in this worker keeps that pacer, instead of starting empty
+ * inside the vendor's still-open window; a pacer new to the worker is seeded from the header
+ * scope, and those calls hold it back as soon as its first answer names the limit.
  */
-async function seedFromOtherInvocations(
-  pacer: MinutePacer,
-  budgets: QuotaBudget[],
+async function credentialPacer(
+  credentialId: string,
+  quotas: ReturnType<typeof resolveQuotas>,
   source: AdapterSpec["source"],
-  o: { store?: BudgetStore; now: () => Date; http?: { now?: () => number } },
-): Promise<void> {
-  const minute = budgets.find((b) => b.period === "minute");
-  if (!o.store || !minute || !canSeed(budgets, source, o.store)) return;
-  await seedFromMinuteUse(pacer, minute.scope, { ...o, store: o.store });
+  o: { store?: BudgetStore; now: () => Date; http?: PacerClock },
+): Promise<MinutePacer> {
+  const own = o.store && vendorEntry(source).quotaScope !== "app" ? o.store : undefined;
+  const minute = quotas.budgets.find((b) => b.period === "minute");
+  if (own && minute) {
+    const pacer = newPacer(quotas.pacing, o.http);
+    await seedFromMinuteUse(pacer, minute.scope, own, o);
+    return pacer;
+  }
+  const { pacer, fresh } = keptPacer(credentialId, quotas.pacing, o);
+  if (own && fresh) await seedFromMinuteUse(pacer, quotas.headerScope, own, o);
+  return pacer;
 }
 
 async function seedFromMinuteUse(
   pacer: MinutePacer,
   scope: string,
-  o: { store: BudgetStore; now: () => Date; http?: { now?: () => number } },
+  store: BudgetStore,
+  o: { now: () => Date; http?: { now?: () => number } },
 ): Promise<void> {
-  const use = await o.store.minuteUse(scope);
+  const use = await store.minuteUse(scope);
   // The budget's minutes are the run clock's (the database's); the pacer keeps its own clock.
   const pacerNow = (o.http?.now ?? Date.now)();
   pacer.seed(use.previous, pacerNow - (o.now().getTime() % 60_000));
   pacer.seed(use.current, pacerNow);
-}
-
-/** A credential's own minute is counted in `quota_budgets`, so a new pacer can be seeded. */
-function canSeed(budgets: QuotaBudget[], source: AdapterSpec["source"], store?: BudgetStore) {
-  return !!store && budgets.some((b) => b.period === "minute") &&
-    vendorEntry(source).quotaScope !== "app";
 }
 
 type Pacing = ReturnType<typeof resolveQuotas>["pacing"];
@@ -239,12 +241,8 @@ const pacers = new WeakMap<
   Map<string, { pacer: MinutePacer; pacing: string; clock?: PacerClock["now"] }>
 >();
 
-/**
- * A limit with nothing to seed from (SolarEdge's, learnt from its headers) is known only to the
- * pacer that made the calls: a credential's next job in this worker reuses it, instead of starting
- * empty inside the vendor's still-open window and overspending it until the headers say 0.
- */
-function pacerFor(
+/** The pacer a credential's last job in this worker used (one per store), or a new one. */
+function keptPacer(
   credentialId: string,
   pacing: Pacing,
   o: { store?: BudgetStore; http?: PacerClock },
@@ -261,21 +259,6 @@ function pacerFor(
   const pacer = newPacer(pacing, o.http);
   byCredential.set(credentialId, { pacer, pacing: key, clock: o.http?.now });
   return { pacer, fresh: true };
-}
-
-/**
- * A key's limit learnt from its headers is spent from `quota_budgets` under the header scope once
- * learnt: a pacer new to this worker counts what other workers spent there, as above, and those
- * calls hold it back as soon as its first answer names the limit.
- */
-async function seedFromHeaderBudget(
-  pacer: MinutePacer,
-  scope: string,
-  source: AdapterSpec["source"],
-  o: { store?: BudgetStore; now: () => Date; http?: { now?: () => number } },
-): Promise<void> {
-  if (!o.store || vendorEntry(source).quotaScope === "app") return;
-  await seedFromMinuteUse(pacer, scope, { ...o, store: o.store });
 }
 
 const gates = new WeakMap<BudgetStore, QuotaGate>();

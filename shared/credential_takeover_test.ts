@@ -7,36 +7,60 @@ import { openCredential } from "./credential_context.ts";
 import { windowEnd } from "./quota_gate.ts";
 import { solarEdgeWorld, WORLD_NOW } from "./testing/solaredge_world.ts";
 
+type World = Awaited<ReturnType<typeof solarEdgeWorld>>;
+
+/** A clock the pacer's sleeps advance, with the sleeps it was asked for. */
+function sleepClock() {
+  const sleeps: number[] = [];
+  let clock = WORLD_NOW.getTime();
+  return {
+    sleeps,
+    now: () => clock,
+    sleep: (ms: number) => (sleeps.push(ms), (clock += ms), Promise.resolve()),
+  };
+}
+
+/** Opens the world's credential as a job does, on `store` and the given http options. */
+function open(w: World, row: World["creds"][number], o: {
+  store?: World["store"];
+  http: Partial<World["deps"]["http"]>;
+}) {
+  return openCredential(w.deps.adapter, row, {
+    baseUrl: w.deps.baseUrl,
+    keyring: w.deps.keyring,
+    logger: w.deps.logger,
+    store: o.store ?? w.store,
+    now: () => WORLD_NOW,
+    countCall: () => {},
+    http: { ...w.deps.http, ...o.http },
+  });
+}
+
+/** SolarEdge's answers naming a minute limit of 2 (its only source: no configured budget). */
+const headerFetch = (() =>
+  Promise.resolve(
+    new Response("{}", {
+      headers: { "x-ratelimit-limit-minute": "2", "x-ratelimit-remaining-minute": "1" },
+    }),
+  )) as typeof globalThis.fetch;
+
 async function firstCallWait(previous: number, current: number): Promise<number> {
-  const { store, creds, deps } = await solarEdgeWorld();
-  const good = { ...creds[0], plan: { perMinute: 3 } };
+  const w = await solarEdgeWorld();
+  const good = { ...w.creds[0], plan: { perMinute: 3 } };
   const scope = "solaredge:key:good";
   // What another invocation spent of the key's minute budget before this one took it over (the
   // world's store keeps its budgets on the real clock).
   const real = Date.now();
-  store.budgets.set(`${scope}|minute|${windowEnd("minute", real - 60_000)}`, previous);
-  store.budgets.set(`${scope}|minute|${windowEnd("minute", real)}`, current);
-  const sleeps: number[] = [];
-  let clock = WORLD_NOW.getTime();
-  const ctx = await openCredential(deps.adapter, good, {
-    baseUrl: deps.baseUrl,
-    keyring: deps.keyring,
-    logger: deps.logger,
-    store,
-    now: () => WORLD_NOW,
-    countCall: () => {},
-    http: {
-      ...deps.http,
-      now: () => clock,
-      sleep: (ms) => (sleeps.push(ms), (clock += ms), Promise.resolve()),
-    },
-  });
-  await ctx.http({ method: "GET", url: `${deps.baseUrl}/sites`, label: "sites" });
+  w.store.budgets.set(`${scope}|minute|${windowEnd("minute", real - 60_000)}`, previous);
+  w.store.budgets.set(`${scope}|minute|${windowEnd("minute", real)}`, current);
+  const c = sleepClock();
+  const ctx = await open(w, good, { http: { now: c.now, sleep: c.sleep } });
+  await ctx.http({ method: "GET", url: `${w.deps.baseUrl}/sites`, label: "sites" });
   // A real minute that turned meanwhile moved the budgets: measure again.
   if (windowEnd("minute", Date.now()) !== windowEnd("minute", real)) {
     return await firstCallWait(previous, current);
   }
-  return sleeps.reduce((a, b) => a + b, 0);
+  return c.sleeps.reduce((a, b) => a + b, 0);
 }
 
 Deno.test("a takeover waits out the previous holder's calls of the last 60 s", async () => {
@@ -52,76 +76,35 @@ Deno.test("a takeover waits out the previous holder's calls of the last 60 s", a
 });
 
 Deno.test("a key's next job in the same worker counts the calls its limit learnt from headers saw", async () => {
-  const { store, creds, deps } = await solarEdgeWorld();
-  // SolarEdge's limit comes only from its headers (no minute budget to seed a new pacer from).
-  const fetch = (() =>
-    Promise.resolve(
-      new Response("{}", {
-        headers: { "x-ratelimit-limit-minute": "2", "x-ratelimit-remaining-minute": "1" },
-      }),
-    )) as typeof globalThis.fetch;
-  const sleeps: number[] = [];
-  let clock = WORLD_NOW.getTime();
-  const http = {
-    ...deps.http,
-    fetch,
-    now: () => clock,
-    sleep: (ms: number) => (sleeps.push(ms), (clock += ms), Promise.resolve()),
-  };
-  const open = () =>
-    openCredential(deps.adapter, creds[0], {
-      baseUrl: deps.baseUrl,
-      keyring: deps.keyring,
-      logger: deps.logger,
-      store,
-      now: () => WORLD_NOW,
-      countCall: () => {},
-      http,
-    });
-  const call = { method: "GET", url: `${deps.baseUrl}/sites`, label: "sites" } as const;
-  const first = await open();
+  const w = await solarEdgeWorld();
+  const c = sleepClock();
+  const http = { fetch: headerFetch, now: c.now, sleep: c.sleep };
+  const call = { method: "GET", url: `${w.deps.baseUrl}/sites`, label: "sites" } as const;
+  const first = await open(w, w.creds[0], { http });
   await first.http(call);
   await first.http(call);
-  assert.deepEqual(sleeps, []);
+  assert.deepEqual(c.sleeps, []);
   // The next job opens the credential again: its first call waits out the window.
-  const next = await open();
+  const next = await open(w, w.creds[0], { http });
   await next.http(call);
-  assert.deepEqual(sleeps, [61_000]);
+  assert.deepEqual(c.sleeps, [61_000]);
 });
 
 Deno.test("a worker new to a key counts what other workers spent of its header-learnt limit", async () => {
-  const { store, creds, deps } = await solarEdgeWorld();
-  const fetch = (() =>
-    Promise.resolve(
-      new Response("{}", {
-        headers: { "x-ratelimit-limit-minute": "2", "x-ratelimit-remaining-minute": "1" },
-      }),
-    )) as typeof globalThis.fetch;
-  const spent = (n: number) => {
-    const real = Date.now();
-    store.budgets.set(`solaredge:key:good|minute|${windowEnd("minute", real)}`, n);
-  };
+  const w = await solarEdgeWorld();
+  const spent = (n: number) =>
+    w.store.budgets.set(`solaredge:key:good|minute|${windowEnd("minute", Date.now())}`, n);
   const run = async () => {
-    const sleeps: number[] = [];
-    let clock = WORLD_NOW.getTime();
-    const ctx = await openCredential(deps.adapter, creds[0], {
-      baseUrl: deps.baseUrl,
-      keyring: deps.keyring,
-      logger: deps.logger,
-      store: { ...store },
-      now: () => WORLD_NOW,
-      countCall: () => {},
-      http: {
-        ...deps.http,
-        fetch,
-        now: () => clock,
-        sleep: (ms: number) => (sleeps.push(ms), (clock += ms), Promise.resolve()),
-      },
+    const c = sleepClock();
+    // A store of its own: a worker whose pacers have not seen the key.
+    const ctx = await open(w, w.creds[0], {
+      store: { ...w.store },
+      http: { fetch: headerFetch, now: c.now, sleep: c.sleep },
     });
-    const call = { method: "GET", url: `${deps.baseUrl}/sites`, label: "sites" } as const;
+    const call = { method: "GET", url: `${w.deps.baseUrl}/sites`, label: "sites" } as const;
     await ctx.http(call);
     const second = await ctx.http(call).then(() => "sent", (e: Error) => e.message);
-    return { sleeps, second };
+    return { sleeps: c.sleeps, second };
   };
   spent(0);
   assert.deepEqual(await run(), { sleeps: [], second: "sent" });
